@@ -1,0 +1,58 @@
+"""The Flask application factory: settings → store and banks → blueprints. Nothing connects to
+AWS at import time; `create_app` builds one boto3 client per process and passes it down."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask, jsonify
+
+from service.domain.banks import BankRegistry, load_published_banks
+from service.operations import Services
+from service.settings import Settings
+from service.store.dynamodb import Store, dynamodb_client
+from service.web import errors, formatting, i18n, security
+
+PACKAGE = Path(__file__).resolve().parent
+
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    store: Store | None = None,
+    banks: BankRegistry | None = None,
+) -> Flask:
+    settings = settings or Settings.from_environment()
+    app = Flask(__name__)
+    app.config.update(
+        MAX_CONTENT_LENGTH=settings.max_body_bytes,
+        MAX_FORM_MEMORY_SIZE=settings.max_body_bytes,
+        API_TITLE="Pre/post training knowledge assessment",
+        API_VERSION="v1",
+        OPENAPI_VERSION="3.0.3",
+        OPENAPI_URL_PREFIX="/api/v1",
+        OPENAPI_JSON_PATH="openapi.json",
+        JSON_SORT_KEYS=False,
+    )
+    if banks is None:
+        banks = load_published_banks(settings.banks_dir)
+    if store is None:
+        store = Store(dynamodb_client(settings.region, settings.dynamodb_endpoint), settings.table_name)
+    app.extensions["assess"] = Services(settings=settings, store=store, banks=banks)
+
+    i18n.init_app(app)
+    security.init_app(app)
+    formatting.init_app(app)
+
+    from service.web import api, participant, trainer
+
+    app.register_blueprint(participant.bp)
+    app.register_blueprint(trainer.bp)
+    api.init_app(app)
+    errors.init_app(app)
+
+    @app.get("/healthz")
+    def healthz():
+        return jsonify(status="ok")
+
+    return app

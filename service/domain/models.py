@@ -1,0 +1,153 @@
+"""Plain data the domain works on: banks, cohorts, submissions and scores.
+
+These dataclasses are what scoring, the report and the exports take. marshmallow
+schemas turn files and requests into them at the edges, and the store maps them to
+and from DynamoDB items in one place (`service/store/items.py`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+PHASES = ("pre", "post")
+
+Texts = dict[str, str]
+"""A text in several languages: {"uk": "...", "en": "..."}."""
+
+
+@dataclass(frozen=True)
+class Option:
+    id: str
+    text: Texts
+    correct: bool
+
+
+@dataclass(frozen=True)
+class Question:
+    id: str
+    topic: str
+    type: str  # "single" or "multiple"
+    points: float
+    prompt: Texts
+    options: tuple[Option, ...]
+    explanation: Texts | None = None
+
+    @property
+    def correct_ids(self) -> frozenset[str]:
+        return frozenset(option.id for option in self.options if option.correct)
+
+    @property
+    def option_ids(self) -> tuple[str, ...]:
+        return tuple(option.id for option in self.options)
+
+
+@dataclass(frozen=True)
+class Topic:
+    id: str
+    label: Texts
+
+
+@dataclass(frozen=True)
+class DemographicOption:
+    id: str
+    text: Texts
+
+
+@dataclass(frozen=True)
+class Demographic:
+    id: str
+    prompt: Texts
+    options: tuple[DemographicOption, ...]
+
+    @property
+    def option_ids(self) -> tuple[str, ...]:
+        return tuple(option.id for option in self.options)
+
+
+@dataclass(frozen=True)
+class Bank:
+    """One published version of a question bank, as loaded from its YAML file."""
+
+    id: str
+    version: str
+    sha256: str
+    languages: tuple[str, ...]
+    title: Texts
+    description: Texts
+    scoring: str  # "all_or_nothing" or "partial" (how `multiple` questions earn points)
+    topics: tuple[Topic, ...]
+    questions: tuple[Question, ...]
+    demographics: tuple[Demographic, ...] = ()
+    pass_percent: float | None = None
+    review_note: Texts | None = None
+
+    @property
+    def max_points(self) -> float:
+        return sum(question.points for question in self.questions)
+
+    def question(self, question_id: str) -> Question | None:
+        return next((q for q in self.questions if q.id == question_id), None)
+
+    def topic_ids(self) -> tuple[str, ...]:
+        return tuple(topic.id for topic in self.topics)
+
+
+@dataclass(frozen=True)
+class TopicScore:
+    points: float
+    max_points: float
+    percent: float
+
+
+@dataclass(frozen=True)
+class Score:
+    """The outcome of scoring one submission; `marks` is each question's share (0–1) of its points."""
+
+    points: float
+    max_points: float
+    percent: float
+    by_topic: dict[str, TopicScore]
+    marks: dict[str, float]
+
+
+@dataclass(frozen=True)
+class Cohort:
+    id: str
+    bank_id: str
+    bank_version: str
+    bank_sha256: str
+    label: str
+    language: str
+    region: str | None
+    phases: dict[str, bool]  # phase -> open
+    trainer_token_hash: str
+    created_at: str  # ISO 8601, UTC, to the minute
+
+    def is_open(self, phase: str) -> bool:
+        return bool(self.phases.get(phase))
+
+    @property
+    def open_phases(self) -> tuple[str, ...]:
+        return tuple(phase for phase in PHASES if self.is_open(phase))
+
+
+@dataclass(frozen=True)
+class Submission:
+    """One participant's answers to one phase, scored; the participant is only a keyed hash."""
+
+    cohort_id: str
+    phase: str
+    participant_hash: str
+    submission_id: str
+    language: str
+    answers: dict[str, tuple[str, ...]]
+    score: Score
+    bank_id: str
+    bank_version: str
+    bank_sha256: str
+    submitted_at: str  # ISO 8601, UTC, truncated to the minute
+    demographics: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def submitted_day(self) -> str:
+        return self.submitted_at[:10]

@@ -1,0 +1,206 @@
+"""The cohort report: SPEC.md "Effectiveness numbers" in the shape of "Report JSON".
+
+One function builds the numbers the trainer's page, the report API and the evaluator read, so
+they can never disagree. It takes the scored submissions of one bank version, of one cohort or
+of several pooled (participants are paired by cohort and participant hash, never across
+cohorts), and returns plain dicts and lists with every figure at full precision: rounding is
+the page's job. An undefined figure is None and every figure's n is in the report.
+
+Item statistics work on each question's mark out of its points (Moodle's "mark / max mark"),
+the rest of the test in points, so a 2-point question weighs twice in the rest score.
+The marks matrix of each phase is built once and totals are precomputed, so a report on
+1,000 paired participants and 40 questions costs a few tens of milliseconds.
+"""
+
+from __future__ import annotations
+
+import math
+import operator
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from service.domain.distributions import binomial_two_sided_p
+from service.domain.models import PHASES, Bank, Submission
+from service.domain.statistics import describe, item_statistics, kr20_by_item, normalized_gains, paired_t, sem
+
+LOW_FACILITY_POST = 0.3
+LOW_EFFICIENCY_PERCENT = 15.0
+
+ParticipantKey = tuple[str, str]  # (cohort_id, participant_hash)
+
+
+@dataclass(frozen=True)
+class _PhaseMarks:
+    """One phase's submissions as a marks matrix: a column of marks (0-1) per question, in bank order."""
+
+    submissions: list[Submission]
+    row_of: dict[ParticipantKey, int]
+    columns: list[list[float]]
+    weighted: list[list[float]]  # the same in points: mark x question points
+    totals: list[float]  # points per participant
+
+    @classmethod
+    def build(cls, bank: Bank, by_participant: dict[ParticipantKey, Submission]) -> _PhaseMarks:
+        submissions = list(by_participant.values())
+        row_of = {key: row for row, key in enumerate(by_participant)}
+        # An unanswered or unscored question earns 0 (SPEC.md "Question banks").
+        question_ids = [q.id for q in bank.questions]
+        unanswered = [0.0] * len(question_ids)
+        rows = [list(map(s.score.marks.get, question_ids, unanswered)) for s in submissions]
+        columns = [list(column) for column in zip(*rows, strict=True)] or [[] for _ in question_ids]
+        points = [q.points for q in bank.questions]
+        weighted = [[mark * p for mark in column] for p, column in zip(points, columns, strict=True)]
+        totals = [math.fsum(row) for row in zip(*weighted, strict=True)] if weighted else [0.0] * len(row_of)
+        return cls(submissions, row_of, columns, weighted, totals)
+
+
+def cohort_report(bank: Bank, submissions: Iterable[Submission], *, cohort_id: str | None = None) -> dict:
+    """The report of a cohort (or, with cohort_id None, of all given cohorts pooled) on one bank version.
+
+    Submissions of another bank or version, or of another cohort when cohort_id is given, are
+    left out; if a participant has two submissions for a phase, the earlier one counts.
+    Units: *_percent, mean_gain, gain_ci95 and sem in percent (points); facility, item sd and
+    normalized gains as fractions; discrimination a correlation; efficiency in percent.
+    """
+    by_phase = _first_submission_by_participant(bank, submissions, cohort_id)
+    marks = {phase: _PhaseMarks.build(bank, by_phase[phase]) for phase in PHASES}
+    paired_keys = [key for key in by_phase["pre"] if key in by_phase["post"]]
+    return {
+        "cohort_id": cohort_id,
+        "bank_id": bank.id,
+        "bank_version": bank.version,
+        "bank_sha256": bank.sha256,
+        "phases": {phase: _phase_summary(bank, marks[phase]) for phase in PHASES},
+        "paired": _paired_summary(marks, paired_keys),
+        "items": _item_rows(bank, marks, paired_keys),
+    }
+
+
+def _first_submission_by_participant(
+    bank: Bank, submissions: Iterable[Submission], cohort_id: str | None
+) -> dict[str, dict[ParticipantKey, Submission]]:
+    by_phase: dict[str, dict[ParticipantKey, Submission]] = {phase: {} for phase in PHASES}
+    for submission in submissions:
+        if submission.bank_id != bank.id or submission.bank_version != bank.version:
+            continue
+        if (cohort_id is not None and submission.cohort_id != cohort_id) or submission.phase not in by_phase:
+            continue
+        phase = by_phase[submission.phase]
+        key = (submission.cohort_id, submission.participant_hash)
+        if key not in phase or submission.submitted_at < phase[key].submitted_at:
+            phase[key] = submission
+    return by_phase
+
+
+def _phase_summary(bank: Bank, marks: _PhaseMarks) -> dict:
+    summary = _percent_summary([s.score.percent for s in marks.submissions])
+    summary["kr20"] = kr20_by_item(marks.weighted, marks.totals)
+    summary["sem"] = sem(summary["sd_percent"], summary["kr20"])
+    summary["by_topic"] = _by_topic(bank, marks.submissions)
+    summary["by_language"] = _by_language(bank, marks.submissions)
+    return summary
+
+
+def _percent_summary(percents: list[float]) -> dict:
+    figures = describe(percents)
+    return {
+        "n": figures["n"],
+        "mean_percent": figures["mean"],
+        "median_percent": figures["median"],
+        "sd_percent": figures["sd"],
+        "min_percent": figures["min"],
+        "max_percent": figures["max"],
+        "skewness": figures["skewness"],
+        "kurtosis": figures["kurtosis"],
+    }
+
+
+def _by_topic(bank: Bank, submissions: list[Submission]) -> dict:
+    topics = {}
+    for topic_id in bank.topic_ids():
+        percents = [s.score.by_topic[topic_id].percent for s in submissions if topic_id in s.score.by_topic]
+        topics[topic_id] = {"n": len(percents), "mean_percent": describe(percents)["mean"]}
+    return topics
+
+
+def _by_language(bank: Bank, submissions: list[Submission]) -> dict:
+    percents: dict[str, list[float]] = {language: [] for language in bank.languages}
+    for submission in submissions:
+        percents.setdefault(submission.language, []).append(submission.score.percent)
+    return {language: _percent_summary(values) for language, values in percents.items()}
+
+
+def _paired_summary(marks: dict[str, _PhaseMarks], paired_keys: list[ParticipantKey]) -> dict:
+    pre, post = marks["pre"], marks["post"]
+    pre_percent = [pre.submissions[pre.row_of[key]].score.percent for key in paired_keys]
+    post_percent = [post.submissions[post.row_of[key]].score.percent for key in paired_keys]
+    test = paired_t(pre_percent, post_percent)
+    gains = normalized_gains(pre_percent, post_percent)
+    n_pre = len(pre.submissions)
+    return {
+        "n": len(paired_keys),
+        "pairing_rate": len(paired_keys) / n_pre if n_pre else None,
+        "mean_gain": test["mean_gain"],
+        "sd_gain": test["sd_gain"],
+        "gain_ci95": test["ci95"],
+        "t_statistic": test["t"],
+        "t_test_p": test["p"],
+        "cohen_dz": test["cohen_dz"],
+        "normalized_gain_class": gains["class"],
+        "normalized_gain_mean": gains["mean"],
+        "normalized_gain_excluded": gains["excluded"],
+    }
+
+
+def _item_rows(bank: Bank, marks: dict[str, _PhaseMarks], paired_keys: list[ParticipantKey]) -> list[dict]:
+    pre, post = marks["pre"], marks["post"]
+    pre_rows = [pre.row_of[key] for key in paired_keys]
+    post_rows = [post.row_of[key] for key in paired_keys]
+    rows = []
+    for index, question in enumerate(bank.questions):
+        figures = {phase: _item_figures(marks[phase], index) for phase in PHASES}
+        b, c = _mcnemar_counts(pre.columns[index], post.columns[index], pre_rows, post_rows)
+        row = {"question_id": question.id, "topic": question.topic}
+        for name in ("facility", "sd", "discrimination", "efficiency", "n"):
+            row[f"{name}_pre"] = figures["pre"][name]
+            row[f"{name}_post"] = figures["post"][name]
+        row["mcnemar_b"], row["mcnemar_c"] = b, c
+        row["mcnemar_p"] = binomial_two_sided_p(b, b + c) if paired_keys else None
+        row["flags"] = _item_flags(row)
+        rows.append(row)
+    return rows
+
+
+def _item_figures(marks: _PhaseMarks, index: int) -> dict:
+    rest = list(map(operator.sub, marks.totals, marks.weighted[index]))
+    return item_statistics(marks.columns[index], rest)
+
+
+def _mcnemar_counts(
+    pre_column: list[float], post_column: list[float], pre_rows: list[int], post_rows: list[int]
+) -> tuple[int, int]:
+    """b = wrong -> right, c = right -> wrong over paired participants; right means full marks."""
+    right_before = [pre_column[row] >= 1.0 for row in pre_rows]
+    right_after = [post_column[row] >= 1.0 for row in post_rows]
+    # True > False exactly where the answer changed that way; the sums count those pairs.
+    b = sum(map(operator.gt, right_after, right_before))
+    c = sum(map(operator.gt, right_before, right_after))
+    return b, c
+
+
+def _item_flags(row: dict) -> list[str]:
+    """Flags on the latest phase with data (post once anyone has taken it, else pre)."""
+    latest = "post" if row["n_post"] else "pre"
+    discrimination = row[f"discrimination_{latest}"]
+    efficiency = row[f"efficiency_{latest}"]
+    facility_pre, facility_post = row["facility_pre"], row["facility_post"]
+    flags = []
+    if discrimination is not None and discrimination < 0.0:
+        flags.append("negative_discrimination")
+    if facility_pre is not None and facility_post is not None and facility_post < facility_pre:
+        flags.append("facility_fell")
+    if facility_post is not None and facility_post < LOW_FACILITY_POST:
+        flags.append("low_facility_post")
+    if efficiency is not None and efficiency < LOW_EFFICIENCY_PERCENT:
+        flags.append("low_efficiency")
+    return flags

@@ -1,0 +1,50 @@
+"""The service's own exceptions. The store and the operations raise these; one table in
+`service/web/errors.py` turns each into an HTTP status and the SPEC.md error shape."""
+
+from __future__ import annotations
+
+
+def N_(message: str) -> str:
+    """Mark a message for translation where it is written; the web edge translates it when shown."""
+    return message
+
+
+class ServiceError(Exception):
+    code = "error"
+
+    def __init__(self, message: str, fields: dict[str, str] | None = None):
+        super().__init__(message)
+        self.message = message
+        self.fields = fields or {}
+
+
+class InvalidInput(ServiceError):
+    code = "invalid_input"
+
+
+class NotFound(ServiceError):
+    """Also what a wrong or missing trainer token gets, so that existence is not revealed."""
+
+    code = "not_found"
+
+
+class Unauthorized(ServiceError):
+    code = "unauthorized"
+
+
+class Forbidden(ServiceError):
+    code = "forbidden"
+
+
+class Conflict(ServiceError):
+    code = "conflict"
+
+
+class PhaseClosed(ServiceError):
+    code = "phase_closed"
+
+
+class Unavailable(ServiceError):
+    """The database did not answer in time (throttled, timed out, failing): try again later."""
+
+    code = "unavailable"

@@ -1,0 +1,225 @@
+"""What the service does, one function per use case. Blueprints and the CLI call these; they
+call the domain (pure) and the store. No Flask request objects here."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from service.domain import codes
+from service.domain.banks import BankRegistry
+from service.domain.models import PHASES, Bank, Cohort, Submission
+from service.domain.scoring import AnswerError, check_answers, score_submission
+from service.errors import N_, InvalidInput, NotFound, PhaseClosed
+from service.settings import Settings
+from service.store.dynamodb import Store
+
+_COHORT_ID_ALPHABET = "abcdefghjkmnpqrstvwxyz23456789"
+
+
+@dataclass(frozen=True)
+class Services:
+    """Everything a use case needs, built once by the app factory."""
+
+    settings: Settings
+    store: Store
+    banks: BankRegistry
+
+
+@dataclass(frozen=True)
+class NewCohort:
+    cohort: Cohort
+    trainer_token: str  # shown once, stored only as a hash
+
+
+@dataclass(frozen=True)
+class SubmitResult:
+    submission: Submission
+    participant_code: str
+    created: bool
+
+
+def now_to_the_minute() -> str:
+    """Timestamps are stored to the minute only: finer ones could single out a person in a class."""
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%MZ")
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def tokens_match(token: str | None, expected_hash: str) -> bool:
+    """Constant-time comparison of a presented token with a stored hash."""
+    return bool(token) and hmac.compare_digest(token_hash(token), expected_hash)
+
+
+def create_cohort(
+    services: Services,
+    *,
+    bank_id: str,
+    bank_version: str,
+    label: str,
+    language: str | None = None,
+    region: str | None = None,
+    phases: Mapping[str, bool] | None = None,
+) -> NewCohort:
+    bank = services.banks.get(bank_id, bank_version)
+    if bank is None:
+        raise InvalidInput(
+            f"no published bank {bank_id} version {bank_version}",
+            {"bank_version": "not a published version of this bank"},
+        )
+    language = language or bank.languages[0]
+    if language not in bank.languages:
+        raise InvalidInput(
+            f"the bank has no language {language!r}", {"language": f"one of {', '.join(bank.languages)}"}
+        )
+    state = {phase: True for phase in PHASES}
+    state.update(phases or {})
+    trainer_token = secrets.token_urlsafe(24)
+    cohort = Cohort(
+        id="".join(secrets.choice(_COHORT_ID_ALPHABET) for _ in range(10)),
+        bank_id=bank.id,
+        bank_version=bank.version,
+        bank_sha256=bank.sha256,
+        label=label,
+        language=language,
+        region=region or None,
+        phases=state,
+        trainer_token_hash=token_hash(trainer_token),
+        created_at=now_to_the_minute(),
+    )
+    services.store.create_cohort(cohort)
+    return NewCohort(cohort, trainer_token)
+
+
+def find_cohort(services: Services, cohort_id: str) -> tuple[Cohort, Bank]:
+    cohort = services.store.get_cohort(cohort_id)
+    if cohort is None:
+        raise NotFound(N_("no such cohort"))
+    bank = services.banks.get(cohort.bank_id, cohort.bank_version)
+    if bank is None or bank.sha256 != cohort.bank_sha256:
+        raise NotFound(N_("the question bank of this cohort is not available"))
+    return cohort, bank
+
+
+def set_phases(services: Services, cohort_id: str, phases: Mapping[str, bool]) -> Cohort:
+    unknown = sorted(set(phases) - set(PHASES))
+    if unknown:
+        raise InvalidInput("unknown phase", {phase: "a phase is pre or post" for phase in unknown})
+    return services.store.set_phases(cohort_id, dict(phases))
+
+
+def submit(
+    services: Services,
+    cohort: Cohort,
+    bank: Bank,
+    *,
+    submission_id: str,
+    phase: str,
+    language: str,
+    answers: Mapping[str, Sequence[str]],
+    participant_code: str | None = None,
+    demographics: Mapping[str, str] | None = None,
+) -> SubmitResult:
+    """Score and store one phase of one participant, exactly once per participant and phase.
+
+    Without a code (a first pre-test) the code is derived from a keyed hash of the submission id,
+    so a retried submit gets the same code and so hits the same stored item instead of a new one.
+    """
+    if phase not in PHASES:
+        raise InvalidInput("unknown phase", {"phase": "pre or post"})
+    if not cohort.is_open(phase):
+        raise PhaseClosed(N_("this test is not open right now"))
+    if language not in bank.languages:
+        raise InvalidInput("unknown language", {"language": f"one of {', '.join(bank.languages)}"})
+    try:
+        checked = check_answers(bank, answers)
+    except AnswerError as exc:
+        raise InvalidInput(N_("some answers do not belong to this test"), exc.fields) from None
+    chosen_demographics = _check_demographics(bank, demographics or {})
+    if participant_code:
+        try:
+            code = codes.format_code(codes.normalise_code(participant_code))
+        except codes.CodeError as exc:
+            raise InvalidInput(str(exc), {"participant_code": str(exc)}) from None
+    else:
+        code = codes.code_from_seed(services.settings.hmac_key, submission_id)
+    submission = Submission(
+        cohort_id=cohort.id,
+        phase=phase,
+        participant_hash=codes.participant_hash(services.settings.hmac_key, cohort.id, code),
+        submission_id=submission_id,
+        language=language,
+        answers=checked,
+        score=score_submission(bank, checked),
+        bank_id=bank.id,
+        bank_version=bank.version,
+        bank_sha256=bank.sha256,
+        submitted_at=now_to_the_minute(),
+        demographics=chosen_demographics,
+    )
+    stored, created = services.store.put_submission(submission)
+    return SubmitResult(stored, code, created)
+
+
+def participant_history(services: Services, cohort: Cohort, participant_code: str) -> dict[str, Submission]:
+    """Both phases of the participant holding this code (for the result page's pre vs post)."""
+    digest = codes.participant_hash(services.settings.hmac_key, cohort.id, participant_code)
+    return services.store.participant_submissions(cohort.id, digest)
+
+
+def cohort_submissions(services: Services, cohort: Cohort) -> list[Submission]:
+    return list(services.store.cohort_submissions(cohort.id))
+
+
+def _check_demographics(bank: Bank, given: Mapping[str, str]) -> dict[str, str]:
+    questions = {d.id: d for d in bank.demographics}
+    problems = {}
+    for key, value in given.items():
+        if key not in questions:
+            problems[f"demographics.{key}"] = N_("no such question")
+        elif value not in questions[key].option_ids:
+            problems[f"demographics.{key}"] = N_("choose one of the listed options")
+    if problems:
+        raise InvalidInput(N_("some answers about you are not among the options"), problems)
+    return {key: value for key, value in given.items() if value}
+
+
+def export_data(
+    services: Services,
+    *,
+    cohort_id: str | None = None,
+    bank_id: str | None = None,
+    bank_version: str | None = None,
+    day_from=None,
+    day_to=None,
+):
+    """The cohorts (with bank and submissions) an export covers: one cohort by key, or every cohort
+    found through the cohorts index, filtered by bank, version and submission day."""
+    from service.domain.export import CohortData
+
+    if cohort_id:
+        cohort = services.store.get_cohort(cohort_id)
+        cohorts = [cohort] if cohort else []
+    else:
+        cohorts = list(services.store.list_cohorts(newest_first=False))
+    selected = []
+    for cohort in cohorts:
+        if (bank_id and cohort.bank_id != bank_id) or (bank_version and cohort.bank_version != bank_version):
+            continue
+        bank = services.banks.get(cohort.bank_id, cohort.bank_version)
+        if bank is None:
+            continue
+        submissions = [
+            sub
+            for sub in services.store.cohort_submissions(cohort.id)
+            if (not day_from or sub.submitted_day >= day_from.isoformat())
+            and (not day_to or sub.submitted_day <= day_to.isoformat())
+        ]
+        selected.append(CohortData(cohort, bank, submissions))
+    return selected

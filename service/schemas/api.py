@@ -1,0 +1,178 @@
+"""Request and response shapes of the JSON API; the OpenAPI document is generated from these."""
+
+from __future__ import annotations
+
+import marshmallow as ma
+from marshmallow import fields, validate
+
+_ID = validate.Regexp(r"^[A-Za-z0-9_.:-]{1,64}$", error="letters, digits and - _ . : only, at most 64")
+_TEXTS = fields.Dict(keys=fields.String(), values=fields.String())
+
+
+class StrictSchema(ma.Schema):
+    class Meta:
+        unknown = ma.RAISE
+
+
+class ErrorBodySchema(ma.Schema):
+    code = fields.String(required=True, metadata={"description": "machine-readable error code"})
+    message = fields.String(required=True, metadata={"description": "what is wrong, for a person"})
+    fields = fields.Dict(
+        keys=fields.String(), values=fields.Raw(), required=True, metadata={"description": "problems by field"}
+    )
+
+
+class ErrorSchema(ma.Schema):
+    error = fields.Nested(ErrorBodySchema, required=True)
+
+
+class BankVersionsSchema(ma.Schema):
+    bank_id = fields.String(required=True)
+    versions = fields.List(fields.String(), required=True)
+    title = _TEXTS
+    languages = fields.List(fields.String())
+
+
+class BankListSchema(ma.Schema):
+    banks = fields.List(fields.Nested(BankVersionsSchema), required=True)
+
+
+class PublicOptionSchema(ma.Schema):
+    id = fields.String(required=True)
+    text = _TEXTS
+
+
+class PublicQuestionSchema(ma.Schema):
+    id = fields.String(required=True)
+    topic = fields.String(required=True)
+    type = fields.String(required=True, validate=validate.OneOf(["single", "multiple"]))
+    points = fields.Float(required=True)
+    prompt = _TEXTS
+    options = fields.List(fields.Nested(PublicOptionSchema), required=True)
+
+
+class PublicTopicSchema(ma.Schema):
+    id = fields.String(required=True)
+    label = _TEXTS
+
+
+class PublicDemographicSchema(ma.Schema):
+    id = fields.String(required=True)
+    prompt = _TEXTS
+    options = fields.List(fields.Nested(PublicOptionSchema), required=True)
+
+
+class PublicBankSchema(ma.Schema):
+    """A bank as participants' programs see it: no correct flags, no explanations."""
+
+    id = fields.String(required=True)
+    version = fields.String(required=True)
+    sha256 = fields.String(required=True)
+    languages = fields.List(fields.String(), required=True)
+    title = _TEXTS
+    description = _TEXTS
+    scoring = fields.String(required=True)
+    topics = fields.List(fields.Nested(PublicTopicSchema), required=True)
+    demographics = fields.List(fields.Nested(PublicDemographicSchema), required=True)
+    questions = fields.List(fields.Nested(PublicQuestionSchema), required=True)
+
+
+class PhaseStateSchema(StrictSchema):
+    open = fields.Boolean(required=True)
+
+
+class PhasesSchema(StrictSchema):
+    pre = fields.Nested(PhaseStateSchema)
+    post = fields.Nested(PhaseStateSchema)
+
+
+class CohortCreateSchema(StrictSchema):
+    bank_id = fields.String(required=True, validate=_ID)
+    bank_version = fields.String(required=True, validate=validate.Length(1, 32))
+    label = fields.String(required=True, validate=validate.Length(1, 120))
+    language = fields.String(validate=validate.Length(2, 8))
+    region = fields.String(validate=validate.Length(1, 80), allow_none=True)
+    phases = fields.Nested(PhasesSchema)
+
+
+class CohortCreatedSchema(ma.Schema):
+    cohort_id = fields.String(required=True)
+    participant_url = fields.String(required=True)
+    trainer_url = fields.String(required=True)
+    trainer_token = fields.String(required=True, metadata={"description": "shown once; store it safely"})
+
+
+class CohortPatchSchema(StrictSchema):
+    phases = fields.Nested(PhasesSchema, required=True)
+
+
+class CohortSchema(ma.Schema):
+    cohort_id = fields.String(required=True)
+    bank_id = fields.String(required=True)
+    bank_version = fields.String(required=True)
+    label = fields.String(required=True)
+    language = fields.String(required=True)
+    region = fields.String(allow_none=True)
+    phases = fields.Nested(PhasesSchema, required=True)
+    created_at = fields.String(required=True)
+
+
+class SubmissionCreateSchema(StrictSchema):
+    submission_id = fields.UUID(required=True, metadata={"description": "made by the client; a retry reuses it"})
+    phase = fields.String(required=True, validate=validate.OneOf(["pre", "post"]))
+    language = fields.String(required=True, validate=validate.Length(2, 8))
+    answers = fields.Dict(
+        keys=fields.String(validate=validate.Length(1, 64)),
+        values=fields.List(fields.String(validate=validate.Length(1, 64)), validate=validate.Length(max=26)),
+        required=True,
+        validate=validate.Length(max=500),
+    )
+    participant_code = fields.String(validate=validate.Length(1, 20), allow_none=True)
+    demographics = fields.Dict(
+        keys=fields.String(validate=validate.Length(1, 64)),
+        values=fields.String(validate=validate.Length(max=64)),
+        validate=validate.Length(max=20),
+    )
+
+
+class TopicScoreSchema(ma.Schema):
+    points = fields.Float(required=True)
+    max_points = fields.Float(required=True)
+    percent = fields.Float(required=True)
+
+
+class ScoreSchema(ma.Schema):
+    points = fields.Float(required=True)
+    max_points = fields.Float(required=True)
+    percent = fields.Float(required=True)
+    by_topic = fields.Dict(keys=fields.String(), values=fields.Nested(TopicScoreSchema), required=True)
+
+
+class SubmissionResultSchema(ma.Schema):
+    participant_code = fields.String(required=True)
+    phase = fields.String(required=True)
+    score = fields.Nested(ScoreSchema, required=True)
+
+
+class ExportQuerySchema(StrictSchema):
+    format = fields.String(load_default="csv", validate=validate.OneOf(["csv", "jsonl"]))
+    bank_id = fields.String(validate=_ID)
+    bank_version = fields.String(validate=validate.Length(1, 32))
+    cohort_id = fields.String(validate=_ID)
+    from_ = fields.Date(data_key="from")
+    to = fields.Date()
+
+
+class ReportSchema(ma.Schema):
+    """The cohort report (SPEC.md "Report JSON"); numbers are null where undefined for the data."""
+
+    class Meta:
+        unknown = ma.INCLUDE
+
+    cohort_id = fields.String(allow_none=True)
+    bank_id = fields.String(required=True)
+    bank_version = fields.String(required=True)
+    bank_sha256 = fields.String(required=True)
+    phases = fields.Dict(required=True)
+    paired = fields.Dict(required=True)
+    items = fields.List(fields.Dict(), required=True)

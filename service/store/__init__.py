@@ -1,0 +1,1 @@
+"""The DynamoDB store: the only package that imports boto3."""

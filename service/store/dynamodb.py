@@ -1,0 +1,186 @@
+"""The DynamoDB store. Every access pattern is a GetItem, PutItem, UpdateItem or Query on a key or
+the cohorts index (docs/data-model.md lists them); nothing here scans the table.
+
+It turns botocore errors into the service's own: a failed condition into Conflict or NotFound, and
+throttling, 5xx answers and timeouts (after botocore's own retries) into Unavailable.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import boto3
+from botocore.config import Config
+from botocore.exceptions import BotoCoreError, ClientError
+
+from service.domain.models import Cohort, Submission
+from service.errors import N_, Conflict, NotFound, Unavailable
+from service.store import items
+from service.store.table import COHORTS_INDEX
+
+# Standard retry mode backs off with jitter on throttling and 5xx. Timeouts are short so that three
+# attempts fit well inside API Gateway's 29 s integration limit (see docs/data-model.md).
+CLIENT_CONFIG = Config(
+    retries={"mode": "standard", "max_attempts": 3},
+    connect_timeout=2,
+    read_timeout=5,
+)
+_UNAVAILABLE_CODES = {
+    "ProvisionedThroughputExceededException",
+    "ThrottlingException",
+    "RequestLimitExceeded",
+    "InternalServerError",
+    "ServiceUnavailable",
+}
+
+
+def dynamodb_client(region: str, endpoint_url: str | None = None):
+    """One client per process, created by the app factory and passed in (never at import time)."""
+    return boto3.session.Session().client(
+        "dynamodb", region_name=region, endpoint_url=endpoint_url, config=CLIENT_CONFIG
+    )
+
+
+class Store:
+    def __init__(self, client, table_name: str):
+        self.client = client
+        self.table_name = table_name
+
+    def create_cohort(self, cohort: Cohort) -> None:
+        with _translated_errors():
+            try:
+                self.client.put_item(
+                    TableName=self.table_name,
+                    Item=items.cohort_to_item(cohort),
+                    ConditionExpression="attribute_not_exists(pk)",
+                )
+            except ClientError as exc:
+                if _error_code(exc) == "ConditionalCheckFailedException":
+                    raise Conflict(f"cohort {cohort.id} exists already") from None
+                raise
+
+    def get_cohort(self, cohort_id: str) -> Cohort | None:
+        with _translated_errors():
+            answer = self.client.get_item(TableName=self.table_name, Key=items.cohort_key(cohort_id))
+        item = answer.get("Item")
+        return items.cohort_from_item(item) if item else None
+
+    def set_phases(self, cohort_id: str, phases: dict[str, bool]) -> Cohort:
+        """Open or close phases; only the named phases change."""
+        names = {"#phases": "phases"}
+        values = {}
+        sets = []
+        for index, (phase, is_open) in enumerate(sorted(phases.items())):
+            names[f"#p{index}"] = phase
+            values[f":v{index}"] = {"M": {"open": {"BOOL": is_open}}}
+            sets.append(f"#phases.#p{index} = :v{index}")
+        with _translated_errors():
+            try:
+                answer = self.client.update_item(
+                    TableName=self.table_name,
+                    Key=items.cohort_key(cohort_id),
+                    UpdateExpression="SET " + ", ".join(sets),
+                    ConditionExpression="attribute_exists(pk)",
+                    ExpressionAttributeNames=names,
+                    ExpressionAttributeValues=values,
+                    ReturnValues="ALL_NEW",
+                )
+            except ClientError as exc:
+                if _error_code(exc) == "ConditionalCheckFailedException":
+                    raise NotFound(N_("no such cohort")) from None
+                raise
+        return items.cohort_from_item(answer["Attributes"])
+
+    def list_cohorts(self, newest_first: bool = True) -> Iterator[Cohort]:
+        pages = self._query(
+            IndexName=COHORTS_INDEX,
+            KeyConditionExpression="gsi1pk = :kind",
+            ExpressionAttributeValues={":kind": {"S": "COHORTS"}},
+            ScanIndexForward=not newest_first,
+        )
+        for item in pages:
+            yield items.cohort_from_item(item)
+
+    def put_submission(self, submission: Submission) -> tuple[Submission, bool]:
+        """Store a submission once per participant and phase, by a conditional write.
+
+        Returns (stored submission, created). A retry with the same submission id returns the stored
+        one with created=False; a different submission for the same participant and phase is a Conflict.
+        """
+        with _translated_errors():
+            try:
+                self.client.put_item(
+                    TableName=self.table_name,
+                    Item=items.submission_to_item(submission),
+                    ConditionExpression="attribute_not_exists(pk)",
+                    ReturnValuesOnConditionCheckFailure="ALL_OLD",
+                )
+                return submission, True
+            except ClientError as exc:
+                if _error_code(exc) != "ConditionalCheckFailedException":
+                    raise
+                old_item = exc.response.get("Item") or self._get_submission_item(submission)
+        existing = items.submission_from_item(old_item)
+        if existing.submission_id == submission.submission_id:
+            return existing, False
+        raise Conflict(N_("answers for this test have already been sent with this participant code"))
+
+    def participant_submissions(self, cohort_id: str, participant_hash: str) -> dict[str, Submission]:
+        """Both phases of one participant, keyed by phase."""
+        pages = self._query(
+            KeyConditionExpression="pk = :pk AND begins_with(sk, :prefix)",
+            ExpressionAttributeValues={
+                ":pk": {"S": f"COHORT#{cohort_id}"},
+                ":prefix": {"S": items.submission_sk(participant_hash)},
+            },
+            ConsistentRead=True,
+        )
+        return {sub.phase: sub for sub in map(items.submission_from_item, pages)}
+
+    def cohort_submissions(self, cohort_id: str) -> Iterator[Submission]:
+        """Every submission of a cohort, in Query pages of the cohort's partition."""
+        pages = self._query(
+            KeyConditionExpression="pk = :pk AND begins_with(sk, :prefix)",
+            ExpressionAttributeValues={":pk": {"S": f"COHORT#{cohort_id}"}, ":prefix": {"S": "SUB#"}},
+        )
+        for item in pages:
+            yield items.submission_from_item(item)
+
+    def _get_submission_item(self, submission: Submission) -> dict:
+        answer = self.client.get_item(
+            TableName=self.table_name,
+            Key={
+                "pk": {"S": f"COHORT#{submission.cohort_id}"},
+                "sk": {"S": items.submission_sk(submission.participant_hash, submission.phase)},
+            },
+            ConsistentRead=True,
+        )
+        return answer["Item"]
+
+    def _query(self, **arguments) -> Iterator[dict]:
+        paginator = self.client.get_paginator("query")
+        with _translated_errors():
+            for page in paginator.paginate(TableName=self.table_name, **arguments):
+                yield from page.get("Items", [])
+
+
+def _error_code(exc: ClientError) -> str:
+    return exc.response.get("Error", {}).get("Code", "")
+
+
+class _translated_errors:
+    """Turn throttling, 5xx and connection failures into Unavailable; leave everything else alone."""
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, exc_type, exc, traceback):
+        if exc is None:
+            return False
+        if isinstance(exc, ClientError):
+            status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0)
+            if _error_code(exc) in _UNAVAILABLE_CODES or status >= 500:
+                raise Unavailable(N_("the database is busy; please try again in a moment")) from exc
+        elif isinstance(exc, BotoCoreError):
+            raise Unavailable(N_("the database did not answer; please try again in a moment")) from exc
+        return False

@@ -1,0 +1,199 @@
+"""The JSON API under /api/v1 (flask-smorest): marshmallow schemas at the edge, OpenAPI generated
+from them at /api/v1/openapi.json. Views are thin: they check who is asking and call operations."""
+
+from __future__ import annotations
+
+from flask import Flask, Response
+from flask.views import MethodView
+from flask_smorest import Api, Blueprint
+
+from service import operations
+from service.domain import export as exports
+from service.domain.report import cohort_report
+from service.errors import NotFound
+from service.schemas import api as schemas
+from service.web import auth, base_url, services
+
+
+class AssessApi(Api):
+    ERROR_SCHEMA = schemas.ErrorSchema
+
+
+banks_bp = Blueprint("banks", __name__, url_prefix="/api/v1/banks", description="Published question banks")
+cohorts_bp = Blueprint("cohorts", __name__, url_prefix="/api/v1/cohorts", description="Cohorts and submissions")
+exports_bp = Blueprint("exports", __name__, url_prefix="/api/v1/exports", description="Anonymized exports")
+BEARER = [{"bearer": []}]
+
+
+def init_app(app: Flask) -> None:
+    api = AssessApi(
+        app, spec_kwargs={"info": {"description": "See SPEC.md. Errors: {error: {code, message, fields}}."}}
+    )
+    api.spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
+    for blueprint in (banks_bp, cohorts_bp, exports_bp):
+        api.register_blueprint(blueprint)
+
+
+@banks_bp.route("")
+class Banks(MethodView):
+    @banks_bp.response(200, schemas.BankListSchema)
+    def get(self):
+        """Every bank and its published versions."""
+        registry = services().banks
+        listing = []
+        for bank_id in registry.bank_ids():
+            versions = registry.versions(bank_id)
+            latest = registry.get(bank_id, versions[-1])
+            listing.append(
+                {"bank_id": bank_id, "versions": versions, "title": latest.title, "languages": latest.languages}
+            )
+        return {"banks": listing}
+
+
+@banks_bp.route("/<bank_id>/<version>")
+class BankVersion(MethodView):
+    @banks_bp.response(200, schemas.PublicBankSchema)
+    def get(self, bank_id: str, version: str):
+        """One published bank version, without correct flags or explanations."""
+        bank = services().banks.get(bank_id, version)
+        if bank is None:
+            raise NotFound("no such bank version")
+        return bank
+
+
+@cohorts_bp.route("")
+class Cohorts(MethodView):
+    @cohorts_bp.arguments(schemas.CohortCreateSchema)
+    @cohorts_bp.response(201, schemas.CohortCreatedSchema)
+    @cohorts_bp.doc(security=BEARER)
+    def post(self, body: dict):
+        """Create a cohort pinned to a published bank version (coordinator). The trainer token is shown once."""
+        auth.require_coordinator()
+        phases = {phase: state["open"] for phase, state in (body.get("phases") or {}).items()}
+        created = operations.create_cohort(
+            services(),
+            bank_id=body["bank_id"],
+            bank_version=body["bank_version"],
+            label=body["label"],
+            language=body.get("language"),
+            region=body.get("region"),
+            phases=phases,
+        )
+        return cohort_links(created)
+
+
+@cohorts_bp.route("/<cohort_id>")
+class CohortResource(MethodView):
+    @cohorts_bp.arguments(schemas.CohortPatchSchema)
+    @cohorts_bp.response(200, schemas.CohortSchema)
+    @cohorts_bp.doc(security=BEARER)
+    def patch(self, body: dict, cohort_id: str):
+        """Open or close phases (trainer or coordinator)."""
+        auth.cohort_for_trainer(cohort_id, auth.bearer_token())
+        phases = {phase: state["open"] for phase, state in body["phases"].items()}
+        return cohort_json(operations.set_phases(services(), cohort_id, phases))
+
+
+@cohorts_bp.route("/<cohort_id>/submissions")
+class Submissions(MethodView):
+    @cohorts_bp.arguments(schemas.SubmissionCreateSchema)
+    @cohorts_bp.response(201, schemas.SubmissionResultSchema)
+    @cohorts_bp.alt_response(200, schema=schemas.SubmissionResultSchema, description="A retry: the stored result")
+    def post(self, body: dict, cohort_id: str):
+        """Submit one phase's answers. The same submission_id again returns the stored result."""
+        cohort, bank = operations.find_cohort(services(), cohort_id)
+        result = operations.submit(
+            services(),
+            cohort,
+            bank,
+            submission_id=str(body["submission_id"]),
+            phase=body["phase"],
+            language=body["language"],
+            answers=body["answers"],
+            participant_code=body.get("participant_code"),
+            demographics=body.get("demographics"),
+        )
+        payload = {
+            "participant_code": result.participant_code,
+            "phase": result.submission.phase,
+            "score": result.submission.score,
+        }
+        return payload, 201 if result.created else 200
+
+
+@cohorts_bp.route("/<cohort_id>/report")
+class Report(MethodView):
+    @cohorts_bp.response(200, schemas.ReportSchema)
+    @cohorts_bp.doc(security=BEARER)
+    def get(self, cohort_id: str):
+        """The cohort's numbers (trainer or coordinator)."""
+        cohort, bank = auth.cohort_for_trainer(cohort_id, auth.bearer_token())
+        return cohort_report(bank, operations.cohort_submissions(services(), cohort), cohort_id=cohort.id)
+
+
+@exports_bp.route("/submissions")
+class SubmissionExport(MethodView):
+    @exports_bp.arguments(schemas.ExportQuerySchema, location="query")
+    @exports_bp.doc(security=BEARER, responses={"200": {"description": "CSV (UTF-8 with BOM) or JSON Lines"}})
+    def get(self, query: dict):
+        """Anonymized export, one row per submission (evaluator)."""
+        auth.require_evaluator()
+        return _export_response(exports.submission_export, query, "submissions")
+
+
+@exports_bp.route("/participants")
+class ParticipantExport(MethodView):
+    @exports_bp.arguments(schemas.ExportQuerySchema, location="query")
+    @exports_bp.doc(security=BEARER, responses={"200": {"description": "CSV (UTF-8 with BOM) or JSON Lines"}})
+    def get(self, query: dict):
+        """Anonymized export, one row per participant with both phases (evaluator)."""
+        auth.require_evaluator()
+        return _export_response(exports.participant_export, query, "participants")
+
+
+def cohort_links(created: operations.NewCohort) -> dict:
+    root = base_url()
+    cohort_id = created.cohort.id
+    return {
+        "cohort_id": cohort_id,
+        "participant_url": f"{root}/c/{cohort_id}",
+        "trainer_url": f"{root}/cohorts/{cohort_id}?token={created.trainer_token}",
+        "trainer_token": created.trainer_token,
+    }
+
+
+def cohort_json(cohort) -> dict:
+    return {
+        "cohort_id": cohort.id,
+        "bank_id": cohort.bank_id,
+        "bank_version": cohort.bank_version,
+        "label": cohort.label,
+        "language": cohort.language,
+        "region": cohort.region,
+        "phases": {phase: {"open": is_open} for phase, is_open in cohort.phases.items()},
+        "created_at": cohort.created_at,
+    }
+
+
+def _export_response(build, query: dict, name: str) -> Response:
+    settings = services().settings
+    selected = operations.export_data(
+        services(),
+        cohort_id=query.get("cohort_id"),
+        bank_id=query.get("bank_id"),
+        bank_version=query.get("bank_version"),
+        day_from=query.get("from_"),
+        day_to=query.get("to"),
+    )
+    result = build(selected, export_key=settings.export_key, k=settings.k_anonymity)
+    if query["format"] == "jsonl":
+        body, mimetype, suffix = exports.to_jsonl(result), "application/x-ndjson", "jsonl"
+    else:
+        body, mimetype, suffix = exports.to_csv(result), "text/csv", "csv"
+    response = Response(body, mimetype=mimetype)
+    response.charset = "utf-8"
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}.{suffix}"'
+    response.headers["X-Export-Rows"] = str(len(result.rows))
+    response.headers["X-Export-K"] = str(result.k)
+    response.headers["X-Export-Suppressed-Rows"] = str(result.suppressed_rows)
+    return response

@@ -1,0 +1,154 @@
+"""The participant's phone pages: the test form and the result. They work without JavaScript, and
+on any failure the form comes back with every answer still filled in."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+
+from flask import Blueprint, make_response, render_template, request
+
+from service import operations
+from service.domain.models import PHASES, Bank, Cohort
+from service.errors import ServiceError
+from service.web import base_url, i18n, services
+from service.web.errors import status_of
+
+bp = Blueprint("participant", __name__)
+CODE_COOKIE_DAYS = 120
+
+
+@dataclass
+class FormState:
+    """What the participant has filled in so far, to render the form again after a failure."""
+
+    submission_id: str
+    phase: str
+    answers: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    participant_code: str = ""
+    demographics: dict[str, str] = field(default_factory=dict)
+
+
+@bp.get("/c/<cohort_id>")
+def test_page(cohort_id: str):
+    cohort, bank = operations.find_cohort(services(), cohort_id)
+    _choose_language(cohort, bank)
+    remembered_code = request.cookies.get(_code_cookie(cohort.id), "")
+    phase = _choose_phase(cohort, request.args.get("phase"), remembered_code)
+    if phase is None:
+        return render_template("participant/closed.html", cohort=cohort, bank=bank), 403
+    code = remembered_code if phase == "post" else ""
+    state = FormState(submission_id=str(uuid.uuid4()), phase=phase, participant_code=code)
+    return _test_form(cohort, bank, state)
+
+
+@bp.post("/c/<cohort_id>")
+def submit_test(cohort_id: str):
+    cohort, bank = operations.find_cohort(services(), cohort_id)
+    state = _read_form(bank)
+    switch_to = request.form.get("switch_lang")
+    if switch_to in bank.languages:
+        i18n.use_language(switch_to)
+        response = make_response(_test_form(cohort, bank, state))
+        response.set_cookie(i18n.COOKIE, switch_to, max_age=365 * 86400, samesite="Lax", secure=request.is_secure)
+        return response
+    form_language = request.form.get("lang")
+    language = form_language if form_language in bank.languages else _choose_language(cohort, bank)
+    i18n.use_language(language)
+    try:
+        result = operations.submit(
+            services(),
+            cohort,
+            bank,
+            submission_id=state.submission_id,
+            phase=state.phase,
+            language=language,
+            answers=state.answers,
+            participant_code=state.participant_code or None,
+            demographics=state.demographics,
+        )
+    except ServiceError as error:
+        return _test_form(cohort, bank, state, error=error), status_of(error)
+    history = {}
+    if result.submission.phase == "post":
+        history = operations.participant_history(services(), cohort, result.participant_code)
+    page = render_template(
+        "participant/result.html",
+        cohort=cohort,
+        bank=bank,
+        result=result,
+        submission=result.submission,
+        pre=history.get("pre"),
+        show_answers=result.submission.phase == "post",
+    )
+    response = make_response(page)
+    response.set_cookie(
+        _code_cookie(cohort.id),
+        result.participant_code,
+        max_age=CODE_COOKIE_DAYS * 86400,
+        path=f"/c/{cohort.id}",
+        httponly=True,
+        samesite="Lax",
+        secure=request.is_secure,
+    )
+    return response
+
+
+def _test_form(cohort: Cohort, bank: Bank, state: FormState, error: ServiceError | None = None):
+    other_phases = [p for p in cohort.open_phases if p != state.phase]
+    return render_template(
+        "participant/test.html",
+        cohort=cohort,
+        bank=bank,
+        state=state,
+        error=error,
+        other_phases=other_phases,
+        participant_url=f"{base_url()}/c/{cohort.id}",
+    )
+
+
+def _read_form(bank: Bank) -> FormState:
+    form = request.form
+    submission_id = form.get("submission_id", "")
+    try:
+        submission_id = str(uuid.UUID(submission_id))
+    except ValueError:
+        submission_id = str(uuid.uuid4())
+    phase = form.get("phase") if form.get("phase") in PHASES else "pre"
+    answers = {}
+    for question in bank.questions:
+        picked = tuple(form.getlist(f"a.{question.id}"))
+        if picked:
+            answers[question.id] = picked
+    demographics = {d.id: form.get(f"d.{d.id}", "") for d in bank.demographics if form.get(f"d.{d.id}")}
+    return FormState(
+        submission_id=submission_id,
+        phase=phase,
+        answers=answers,
+        participant_code=form.get("participant_code", "").strip()[:20],
+        demographics=demographics,
+    )
+
+
+def _choose_language(cohort: Cohort, bank: Bank) -> str:
+    from flask import g
+
+    g.default_language = cohort.language
+    language = i18n.current_language(bank.languages)
+    i18n.use_language(language)
+    return language
+
+
+def _choose_phase(cohort: Cohort, asked: str | None, remembered_code: str) -> str | None:
+    """The phase this page shows: the one asked for if open, the only open one, or — when both are
+    open — the post-test for a phone that already holds a code from the pre-test."""
+    open_phases = cohort.open_phases
+    if asked in open_phases:
+        return asked
+    if len(open_phases) == 2:
+        return "post" if remembered_code else "pre"
+    return open_phases[0] if open_phases else None
+
+
+def _code_cookie(cohort_id: str) -> str:
+    return f"code_{cohort_id}"

@@ -1,0 +1,34 @@
+"""Every message a person sees has a Ukrainian translation, and the catalogs match the code."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+from babel.messages.pofile import read_po
+
+ROOT = Path(__file__).resolve().parents[2]
+TRANSLATIONS = ROOT / "service" / "translations"
+
+
+def catalog(language: str):
+    with open(TRANSLATIONS / language / "LC_MESSAGES" / "messages.po", "rb") as handle:
+        return read_po(handle)
+
+
+def test_every_message_has_a_ukrainian_translation():
+    untranslated = [m.id for m in catalog("uk") if m.id and not m.string]
+    assert untranslated == []
+
+
+def test_catalog_holds_every_message_the_code_and_templates_use(tmp_path):
+    extracted = tmp_path / "messages.pot"
+    subprocess.run(
+        [Path(sys.executable).parent / "pybabel", "extract", "-F", "babel.cfg", "-k", "N_", "-o", str(extracted), "."],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+    )
+    with open(extracted, "rb") as handle:
+        used = {m.id for m in read_po(handle) if m.id}
+    translated = {m.id for m in catalog("uk") if m.id}
+    assert used - translated == set(), "run the extract/update commands in docs/translations.md"
