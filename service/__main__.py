@@ -44,6 +44,11 @@ def serve(host: str, port: int, threads: int):
     if demo:
         echo(f"Participant link:   {root}/c/{demo.cohort.id}")
         echo(f"Trainer link:       {root}/cohorts/{demo.cohort.id}?token={demo.trainer_token}")
+    if environment.embedded:
+        echo(
+            f"More cohorts:       ASSESS_DYNAMODB_ENDPOINT={environment.endpoint} python -m service cohorts create"
+            " --bank online-child-safety --version 2 --label '...'"
+        )
     echo(f"Admin token:        {services.settings.admin_token}")
     echo(f"Evaluator token:    {services.settings.evaluator_token}")
     if environment.generated:

@@ -6,6 +6,7 @@ Only `python -m service serve` imports this module; the Lambda package never doe
 
 from __future__ import annotations
 
+import logging
 import os
 import secrets
 from dataclasses import dataclass
@@ -50,6 +51,8 @@ def start_embedded_dynamodb(host: str = "127.0.0.1") -> str:
     """Start moto's server in a daemon thread on a free port; data lives in this process's memory."""
     from moto.server import ThreadedMotoServer
 
+    # werkzeug's request log would print client addresses; nothing here logs an address.
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
     server = ThreadedMotoServer(ip_address=host, port=0, verbose=False)
     server.start()
     bound_host, port = server.get_host_and_port()

@@ -15,6 +15,7 @@ from service.domain.banks import BankRegistry
 from service.domain.models import PHASES, Bank, Cohort, Submission
 from service.domain.scoring import AnswerError, check_answers, score_submission
 from service.errors import N_, InvalidInput, NotFound, PhaseClosed
+from service.observability import logger
 from service.settings import Settings
 from service.store.dynamodb import Store
 
@@ -94,6 +95,7 @@ def create_cohort(
         created_at=now_to_the_minute(),
     )
     services.store.create_cohort(cohort)
+    logger.info("cohort created", extra={"cohort_id": cohort.id, "bank_id": bank.id, "bank_version": bank.version})
     return NewCohort(cohort, trainer_token)
 
 
@@ -164,6 +166,9 @@ def submit(
         demographics=chosen_demographics,
     )
     stored, created = services.store.put_submission(submission)
+    logger.info(
+        "submission stored" if created else "submission retried", extra={"cohort_id": cohort.id, "phase": phase}
+    )
     return SubmitResult(stored, code, created)
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 
 REPOSITORY = Path(__file__).resolve().parent.parent
 DEPLOYED_STAGES = ("dev", "prod")
+SECRET_NAMES = ("ASSESS_HMAC_KEY", "ASSESS_ADMIN_TOKEN", "ASSESS_EVALUATOR_TOKEN")
 
 
 class SettingsError(ValueError):
@@ -39,9 +40,10 @@ class Settings:
     def from_environment(cls, environ: dict[str, str] | None = None) -> Settings:
         env = os.environ if environ is None else environ
         stage = env.get("ASSESS_STAGE", "local")
-        secrets = {
-            name: env.get(name, "") for name in ("ASSESS_HMAC_KEY", "ASSESS_ADMIN_TOKEN", "ASSESS_EVALUATOR_TOKEN")
-        }
+        secrets = {name: env.get(name, "") for name in SECRET_NAMES}
+        if env.get("ASSESS_SECRETS_PARAMETER"):
+            stored = load_secrets_parameter(env["ASSESS_SECRETS_PARAMETER"])
+            secrets.update({name: value for name, value in stored.items() if not secrets.get(name)})
         for name, value in secrets.items():
             if not value:
                 raise SettingsError(f"{name} is not set")
@@ -62,6 +64,23 @@ class Settings:
             k_anonymity=_positive_int(env, "ASSESS_K_ANONYMITY", 5),
             max_body_bytes=_positive_int(env, "ASSESS_MAX_BODY_BYTES", 64 * 1024),
         )
+
+
+def load_secrets_parameter(name: str) -> dict[str, str]:
+    """The secrets as one SecureString JSON parameter in SSM Parameter Store, read through powertools
+    Parameters (cached for five minutes): {"ASSESS_HMAC_KEY": ..., "ASSESS_ADMIN_TOKEN": ..., ...}."""
+    from aws_lambda_powertools.utilities import parameters
+
+    try:
+        value = parameters.get_parameter(name, decrypt=True, transform="json", max_age=300)
+    except parameters.exceptions.GetParameterError as error:
+        raise SettingsError(f"ASSESS_SECRETS_PARAMETER {name!r} could not be read: {error}") from None
+    if not isinstance(value, dict):
+        raise SettingsError(f"ASSESS_SECRETS_PARAMETER {name!r} must hold a JSON object")
+    unknown = sorted(set(value) - set(SECRET_NAMES))
+    if unknown:
+        raise SettingsError(f"ASSESS_SECRETS_PARAMETER {name!r} holds unknown keys: {', '.join(unknown)}")
+    return {key: str(val) for key, val in value.items()}
 
 
 def _positive_int(env, name: str, default: int) -> int:

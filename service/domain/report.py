@@ -193,7 +193,9 @@ def _item_flags(row: dict) -> list[str]:
     latest = "post" if row["n_post"] else "pre"
     discrimination = row[f"discrimination_{latest}"]
     efficiency = row[f"efficiency_{latest}"]
-    facility_pre, facility_post = row["facility_pre"], row["facility_post"]
+    # A facility from one answer says nothing about the question: flag only with n >= 2.
+    facility_pre = row["facility_pre"] if row["n_pre"] >= 2 else None
+    facility_post = row["facility_post"] if row["n_post"] >= 2 else None
     flags = []
     if discrimination is not None and discrimination < 0.0:
         flags.append("negative_discrimination")

@@ -20,6 +20,7 @@ from service.errors import (
     Unauthorized,
     Unavailable,
 )
+from service.observability import logger
 from service.store.items import ItemError
 
 STATUS = {
@@ -77,7 +78,7 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(ItemError)
     def unreadable_item(error: ItemError):
-        app.logger.error("unreadable stored item: %s", error)
+        logger.error("unreadable stored item", extra={"problem": str(error)})
         return error_response(500, "internal_error", _("Stored data could not be read. The team has been told."))
 
     @app.errorhandler(HTTPException)

@@ -121,5 +121,7 @@ def phone(browser):
 
 
 def screenshot(page, name: str) -> None:
+    """Save the first screen (what a person sees on opening) and the whole page, for people to look at."""
     SCREENSHOTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"))
+    page.screenshot(path=str(SCREENSHOTS / f"{name}-full.png"), full_page=True)
