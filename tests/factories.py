@@ -2,7 +2,19 @@
 
 from __future__ import annotations
 
-from service.domain.models import Bank, Demographic, DemographicOption, Option, Question, Topic
+from service.domain.models import (
+    Bank,
+    Demographic,
+    DemographicOption,
+    Option,
+    Question,
+    Score,
+    Submission,
+    Topic,
+    TopicScore,
+)
+
+YES_NO = (Option("a", {"uk": "так", "en": "yes"}, True), Option("b", {"uk": "ні", "en": "no"}, False))
 
 
 def texts(text: str) -> dict[str, str]:
@@ -44,4 +56,58 @@ def small_bank(scoring: str = "all_or_nothing") -> Bank:
                 (DemographicOption("police", texts("Police")), DemographicOption("other", texts("Other"))),
             ),
         ),
+    )
+
+
+def make_bank(items=(("q1", "signs", 1.0), ("q2", "signs", 1.0), ("q3", "reporting", 1.0))) -> Bank:
+    """A bank of single-choice questions given as (id, topic, points)."""
+    topic_ids = list(dict.fromkeys(topic for _, topic, _ in items))
+    questions = tuple(Question(qid, topic, "single", pts, {"en": qid}, YES_NO) for qid, topic, pts in items)
+    return Bank(
+        id="online-child-safety",
+        version="2",
+        sha256="ab" * 32,
+        languages=("uk", "en"),
+        title={"uk": "Тест", "en": "Test"},
+        description={"uk": "", "en": ""},
+        scoring="partial",
+        topics=tuple(Topic(topic, {"uk": topic, "en": topic}) for topic in topic_ids),
+        questions=questions,
+    )
+
+
+def make_submission(
+    bank: Bank,
+    participant: str,
+    phase: str,
+    marks: dict[str, float] | list[float],
+    *,
+    cohort_id: str = "cohort-1",
+    language: str = "uk",
+    submitted_at: str = "2025-03-01T10:00",
+    bank_version: str | None = None,
+) -> Submission:
+    """A submission scored from its marks (a list in bank order or a dict) the way scoring does."""
+    if not isinstance(marks, dict):
+        marks = {q.id: float(mark) for q, mark in zip(bank.questions, marks, strict=True)}
+    by_topic = {}
+    for topic in bank.topic_ids():
+        in_topic = [q for q in bank.questions if q.topic == topic]
+        points = sum(marks.get(q.id, 0.0) * q.points for q in in_topic)
+        maximum = sum(q.points for q in in_topic)
+        by_topic[topic] = TopicScore(points, maximum, 100.0 * points / maximum)
+    points = sum(marks.get(q.id, 0.0) * q.points for q in bank.questions)
+    score = Score(points, bank.max_points, 100.0 * points / bank.max_points, by_topic, dict(marks))
+    return Submission(
+        cohort_id=cohort_id,
+        phase=phase,
+        participant_hash=f"hash-{participant}",
+        submission_id=f"{cohort_id}-{participant}-{phase}-{submitted_at}",
+        language=language,
+        answers={},
+        score=score,
+        bank_id=bank.id,
+        bank_version=bank_version or bank.version,
+        bank_sha256=bank.sha256,
+        submitted_at=submitted_at,
     )

@@ -18,6 +18,7 @@ _MAX_ITERATIONS = 10_000
 _EPSILON = 1e-15
 _TINY = 1e-300
 _STIRLING_FROM = 20.0
+EXACT_BINOMIAL_UP_TO = 1000
 
 
 def regularized_beta(x: float, a: float, b: float) -> float | None:
@@ -177,13 +178,19 @@ def _upper_quantile(tail: float, df: float) -> float | None:
 def binomial_two_sided_p(k: int, n: int) -> float | None:
     """Exact two-sided binomial p-value for k successes in n fair trials: min(1, 2 P(X <= min(k, n-k))).
 
-    This is McNemar's exact test with k = b and n = b + c; with no trials it is 1.
+    This is McNemar's exact test with k = b and n = b + c; with no trials it is 1. Up to
+    `EXACT_BINOMIAL_UP_TO` trials the tail is an exact integer sum; beyond, the integer sum
+    would cost time growing with n squared (10,000 pairs and 40 items: tens of milliseconds),
+    so the tail is the regularized incomplete beta P(X <= m) = I_1/2(n - m, m + 1) instead,
+    equal to the sum within ~1e-13 relative.
     """
     if isinstance(k, bool) or isinstance(n, bool) or not (isinstance(k, int) and isinstance(n, int)):
         return None
     if not 0 <= k <= n:
         return None
     smaller = min(k, n - k)
+    if n > EXACT_BINOMIAL_UP_TO:
+        return min(1.0, 2.0 * _regularized_beta(0.5, 0.5, float(n - smaller), float(smaller + 1)))
     lower_tail = term = 1  # C(n, 0)
     for i in range(smaller):
         term = term * (n - i) // (i + 1)  # C(n, i + 1), exactly

@@ -25,33 +25,63 @@ from service.domain.statistics import describe, item_statistics, kr20_by_item, n
 
 LOW_FACILITY_POST = 0.3
 LOW_EFFICIENCY_PERCENT = 15.0
+HISTOGRAM_WIDTH = 10  # percentage points per bin of the score and gain distributions
+HISTOGRAM_BINS = 10
+_EDGE_TOLERANCE = 1e-9  # percent scores are sums of fractions: equal ones may differ by rounding
 
 ParticipantKey = tuple[str, str]  # (cohort_id, participant_hash)
 
 
 @dataclass(frozen=True)
 class _PhaseMarks:
-    """One phase's submissions as a marks matrix: a column of marks (0-1) per question, in bank order."""
+    """One phase's submissions, read once into flat lists: a column of marks (0-1) per question in
+    bank order, and each participant's percent, language and topic percents.
 
-    submissions: list[Submission]
+    Every later figure works on these lists, never on the submissions again: with 10,000
+    participants a pass over the submission objects costs more than the arithmetic on them.
+    """
+
     row_of: dict[ParticipantKey, int]
+    percents: list[float]
+    languages: list[str]
+    topic_percents: dict[str, list[float]]  # only participants whose score has the topic
     columns: list[list[float]]
     weighted: list[list[float]]  # the same in points: mark x question points
     totals: list[float]  # points per participant
 
     @classmethod
     def build(cls, bank: Bank, by_participant: dict[ParticipantKey, Submission]) -> _PhaseMarks:
-        submissions = list(by_participant.values())
         row_of = {key: row for row, key in enumerate(by_participant)}
         # An unanswered or unscored question earns 0 (SPEC.md "Question banks").
         question_ids = [q.id for q in bank.questions]
         unanswered = [0.0] * len(question_ids)
-        rows = [list(map(s.score.marks.get, question_ids, unanswered)) for s in submissions]
-        columns = [list(column) for column in zip(*rows, strict=True)] or [[] for _ in question_ids]
+        topic_percents: dict[str, list[float]] = {topic_id: [] for topic_id in bank.topic_ids()}
+        percents, languages, marks = [], [], []  # marks: row after row in one flat list
+        for submission in by_participant.values():
+            score = submission.score
+            percents.append(score.percent)
+            languages.append(submission.language)
+            marks.extend(map(score.marks.get, question_ids, unanswered))
+            for topic_id, topic_score in score.by_topic.items():
+                if topic_id in topic_percents:
+                    topic_percents[topic_id].append(topic_score.percent)
+        k = len(question_ids)
+        columns = [marks[j::k] for j in range(k)]
         points = [q.points for q in bank.questions]
-        weighted = [[mark * p for mark in column] for p, column in zip(points, columns, strict=True)]
-        totals = [math.fsum(row) for row in zip(*weighted, strict=True)] if weighted else [0.0] * len(row_of)
-        return cls(submissions, row_of, columns, weighted, totals)
+        weighted = [
+            column if p == 1 else [mark * p for mark in column] for p, column in zip(points, columns, strict=True)
+        ]
+        totals = _totals(marks, points) if k else [0.0] * len(percents)
+        return cls(row_of, percents, languages, topic_percents, columns, weighted, totals)
+
+
+def _totals(marks: list[float], points: list[float]) -> list[float]:
+    """Each participant's points from the flat marks (row after row); whole-point banks skip the products."""
+    k = len(points)
+    rows = (marks[start : start + k] for start in range(0, len(marks), k))
+    if all(p == 1 for p in points):
+        return [math.fsum(row) for row in rows]
+    return [math.fsum(map(operator.mul, row, points)) for row in rows]
 
 
 def cohort_report(bank: Bank, submissions: Iterable[Submission], *, cohort_id: str | None = None) -> dict:
@@ -60,7 +90,8 @@ def cohort_report(bank: Bank, submissions: Iterable[Submission], *, cohort_id: s
     Submissions of another bank or version, or of another cohort when cohort_id is given, are
     left out; if a participant has two submissions for a phase, the earlier one counts.
     Units: *_percent, mean_gain, gain_ci95 and sem in percent (points); facility, item sd and
-    normalized gains as fractions; discrimination a correlation; efficiency in percent.
+    normalized gains as fractions; discrimination a correlation; efficiency in percent. The
+    score and gain histograms count participants per 10-point bin (for the trainer's charts).
     """
     by_phase = _first_submission_by_participant(bank, submissions, cohort_id)
     marks = {phase: _PhaseMarks.build(bank, by_phase[phase]) for phase in PHASES}
@@ -93,11 +124,12 @@ def _first_submission_by_participant(
 
 
 def _phase_summary(bank: Bank, marks: _PhaseMarks) -> dict:
-    summary = _percent_summary([s.score.percent for s in marks.submissions])
+    summary = _percent_summary(marks.percents)
     summary["kr20"] = kr20_by_item(marks.weighted, marks.totals)
     summary["sem"] = sem(summary["sd_percent"], summary["kr20"])
-    summary["by_topic"] = _by_topic(bank, marks.submissions)
-    summary["by_language"] = _by_language(bank, marks.submissions)
+    summary["by_topic"] = {topic_id: _percent_summary(values) for topic_id, values in marks.topic_percents.items()}
+    summary["by_language"] = _by_language(bank, marks)
+    summary["histogram"] = score_histogram(marks.percents)
     return summary
 
 
@@ -115,28 +147,50 @@ def _percent_summary(percents: list[float]) -> dict:
     }
 
 
-def _by_topic(bank: Bank, submissions: list[Submission]) -> dict:
-    topics = {}
-    for topic_id in bank.topic_ids():
-        percents = [s.score.by_topic[topic_id].percent for s in submissions if topic_id in s.score.by_topic]
-        topics[topic_id] = {"n": len(percents), "mean_percent": describe(percents)["mean"]}
-    return topics
-
-
-def _by_language(bank: Bank, submissions: list[Submission]) -> dict:
+def _by_language(bank: Bank, marks: _PhaseMarks) -> dict:
     percents: dict[str, list[float]] = {language: [] for language in bank.languages}
-    for submission in submissions:
-        percents.setdefault(submission.language, []).append(submission.score.percent)
+    for language, percent in zip(marks.languages, marks.percents, strict=True):
+        percents.setdefault(language, []).append(percent)
     return {language: _percent_summary(values) for language, values in percents.items()}
+
+
+def score_histogram(percents: list[float]) -> list[dict]:
+    """Counts of percent scores in 10-point bins [0, 10), [10, 20), ... [90, 100] (the last one closed)."""
+    counts = [0] * HISTOGRAM_BINS
+    for percent in percents:
+        # A hair of tolerance: a partial-credit 70% computed as 69.99999999999999 belongs with 70.
+        counts[min(HISTOGRAM_BINS - 1, max(0, int((percent + _EDGE_TOLERANCE) // HISTOGRAM_WIDTH)))] += 1
+    return [{"low": i * HISTOGRAM_WIDTH, "high": (i + 1) * HISTOGRAM_WIDTH, "n": n} for i, n in enumerate(counts)]
+
+
+def gain_histogram(gains: list[float]) -> list[dict]:
+    """Counts of gains (percentage points) in 10-point bins away from zero, and no change on its own.
+
+    Falls are in [low, high): [-100, -90) ... [-10, 0); no change is the bin [0, 0]; rises are in
+    (low, high]: (0, 10] ... (90, 100]. So one question more or less never hides among "no change".
+    """
+    falls, rises, unchanged = [0] * HISTOGRAM_BINS, [0] * HISTOGRAM_BINS, 0
+    for gain in gains:
+        if abs(gain) <= _EDGE_TOLERANCE:
+            unchanged += 1
+        else:
+            steps = min(HISTOGRAM_BINS - 1, int((abs(gain) - _EDGE_TOLERANCE) // HISTOGRAM_WIDTH))
+            (rises if gain > 0 else falls)[steps] += 1
+    width = HISTOGRAM_WIDTH
+    bins = [{"low": -(i + 1) * width, "high": -i * width, "n": falls[i]} for i in reversed(range(HISTOGRAM_BINS))]
+    bins.append({"low": 0, "high": 0, "n": unchanged})
+    bins += [{"low": i * width, "high": (i + 1) * width, "n": rises[i]} for i in range(HISTOGRAM_BINS)]
+    return bins
 
 
 def _paired_summary(marks: dict[str, _PhaseMarks], paired_keys: list[ParticipantKey]) -> dict:
     pre, post = marks["pre"], marks["post"]
-    pre_percent = [pre.submissions[pre.row_of[key]].score.percent for key in paired_keys]
-    post_percent = [post.submissions[post.row_of[key]].score.percent for key in paired_keys]
+    pre_percent = [pre.percents[pre.row_of[key]] for key in paired_keys]
+    post_percent = [post.percents[post.row_of[key]] for key in paired_keys]
     test = paired_t(pre_percent, post_percent)
     gains = normalized_gains(pre_percent, post_percent)
-    n_pre = len(pre.submissions)
+    differences = list(map(operator.sub, post_percent, pre_percent))
+    n_pre = len(pre.percents)
     return {
         "n": len(paired_keys),
         "pairing_rate": len(paired_keys) / n_pre if n_pre else None,
@@ -149,6 +203,10 @@ def _paired_summary(marks: dict[str, _PhaseMarks], paired_keys: list[Participant
         "normalized_gain_class": gains["class"],
         "normalized_gain_mean": gains["mean"],
         "normalized_gain_excluded": gains["excluded"],
+        "improved": sum(1 for gain in differences if gain > _EDGE_TOLERANCE),
+        "unchanged": sum(1 for gain in differences if abs(gain) <= _EDGE_TOLERANCE),
+        "declined": sum(1 for gain in differences if gain < -_EDGE_TOLERANCE),
+        "gain_histogram": gain_histogram(differences),
     }
 
 

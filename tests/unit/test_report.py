@@ -5,78 +5,21 @@ from __future__ import annotations
 
 import json
 import math
-import random
 
-import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats
-from statsmodels.stats.contingency_tables import mcnemar
 
-from service.domain.models import Bank, Option, Question, Score, Submission, Topic, TopicScore
+from service.domain.models import Bank, Submission
 from service.domain.report import cohort_report
+from tests.factories import make_bank, make_submission
 
 REL = 1e-9
-OPTIONS = (Option("a", {"uk": "так", "en": "yes"}, True), Option("b", {"uk": "ні", "en": "no"}, False))
 
 
 def close(expected: float) -> object:
     return pytest.approx(float(expected), rel=REL, abs=1e-12)
-
-
-def make_bank(items=(("q1", "signs", 1.0), ("q2", "signs", 1.0), ("q3", "reporting", 1.0))) -> Bank:
-    """A bank of single-choice questions given as (id, topic, points)."""
-    topic_ids = list(dict.fromkeys(topic for _, topic, _ in items))
-    questions = tuple(Question(qid, topic, "single", pts, {"en": qid}, OPTIONS) for qid, topic, pts in items)
-    return Bank(
-        id="online-child-safety",
-        version="2",
-        sha256="ab" * 32,
-        languages=("uk", "en"),
-        title={"uk": "Тест", "en": "Test"},
-        description={"uk": "", "en": ""},
-        scoring="partial",
-        topics=tuple(Topic(topic, {"uk": topic, "en": topic}) for topic in topic_ids),
-        questions=questions,
-    )
-
-
-def make_submission(
-    bank: Bank,
-    participant: str,
-    phase: str,
-    marks: dict[str, float] | list[float],
-    *,
-    cohort_id: str = "cohort-1",
-    language: str = "uk",
-    submitted_at: str = "2025-03-01T10:00",
-    bank_version: str | None = None,
-) -> Submission:
-    """A submission scored from its marks (a list in bank order or a dict) the way scoring does."""
-    if not isinstance(marks, dict):
-        marks = {q.id: float(mark) for q, mark in zip(bank.questions, marks, strict=True)}
-    by_topic = {}
-    for topic in bank.topic_ids():
-        in_topic = [q for q in bank.questions if q.topic == topic]
-        points = sum(marks.get(q.id, 0.0) * q.points for q in in_topic)
-        maximum = sum(q.points for q in in_topic)
-        by_topic[topic] = TopicScore(points, maximum, 100.0 * points / maximum)
-    points = sum(marks.get(q.id, 0.0) * q.points for q in bank.questions)
-    score = Score(points, bank.max_points, 100.0 * points / bank.max_points, by_topic, dict(marks))
-    return Submission(
-        cohort_id=cohort_id,
-        phase=phase,
-        participant_hash=f"hash-{participant}",
-        submission_id=f"{cohort_id}-{participant}-{phase}-{submitted_at}",
-        language=language,
-        answers={},
-        score=score,
-        bank_id=bank.id,
-        bank_version=bank_version or bank.version,
-        bank_sha256=bank.sha256,
-        submitted_at=submitted_at,
-    )
 
 
 # Four participants, three 1-point questions (q1, q2 on "signs", q3 on "reporting").
@@ -143,14 +86,15 @@ def test_reliability_worked_by_hand(hand_report):
 
 def test_topic_and_language_breakdowns_worked_by_hand(hand_report):
     pre, post = hand_report["phases"]["pre"], hand_report["phases"]["post"]
-    # "signs" pre: 50, 100, 0, 100 -> 62.5; "reporting" pre: 0, 0, 0, 100 -> 25.
-    assert pre["by_topic"] == {
-        "signs": {"n": 4, "mean_percent": 62.5},
-        "reporting": {"n": 4, "mean_percent": 25.0},
-    }
-    assert post["by_topic"] == {
-        "signs": {"n": 4, "mean_percent": 75.0},
-        "reporting": {"n": 4, "mean_percent": 75.0},
+    # "signs" pre: 50, 100, 0, 100 -> mean 62.5, median 75; "reporting" pre: 0, 0, 0, 100 -> 25, median 0.
+    signs, reporting = pre["by_topic"]["signs"], pre["by_topic"]["reporting"]
+    assert (signs["n"], signs["mean_percent"], signs["median_percent"]) == (4, 62.5, 75.0)
+    assert (signs["min_percent"], signs["max_percent"]) == (0.0, 100.0)
+    assert signs["sd_percent"] == close(math.sqrt(6875 / 3))  # deviations -12.5, 37.5, -62.5, 37.5
+    assert (reporting["n"], reporting["mean_percent"], reporting["median_percent"]) == (4, 25.0, 0.0)
+    assert {topic: figures["mean_percent"] for topic, figures in post["by_topic"].items()} == {
+        "signs": 75.0,
+        "reporting": 75.0,
     }
     # Ukrainian pre: 100/3, 200/3, 0 -> 100/3; English: P4 alone, so no sd.
     assert pre["by_language"]["uk"]["n"] == 3
@@ -305,9 +249,14 @@ def test_a_report_with_no_submissions_is_all_nulls_with_zero_counts():
     for phase in ("pre", "post"):
         summary = report["phases"][phase]
         assert summary["n"] == 0
-        assert all(summary[key] is None for key in summary if key not in ("n", "by_topic", "by_language"))
-        assert summary["by_topic"]["signs"] == {"n": 0, "mean_percent": None}
+        figures = {key: value for key, value in summary.items() if key not in ("n", "by_topic", "by_language")}
+        assert figures.pop("histogram") == [{"low": low, "high": low + 10, "n": 0} for low in range(0, 100, 10)]
+        assert all(value is None for value in figures.values())
+        assert summary["by_topic"]["signs"]["n"] == 0
+        assert summary["by_topic"]["signs"]["mean_percent"] is None
         assert summary["by_language"]["uk"]["n"] == 0
+    gain_bins = report["paired"].pop("gain_histogram")
+    assert len(gain_bins) == 21 and all(gain_bin["n"] == 0 for gain_bin in gain_bins)
     assert report["paired"] == {
         "n": 0,
         "pairing_rate": None,
@@ -320,6 +269,9 @@ def test_a_report_with_no_submissions_is_all_nulls_with_zero_counts():
         "normalized_gain_class": None,
         "normalized_gain_mean": None,
         "normalized_gain_excluded": 0,
+        "improved": 0,
+        "unchanged": 0,
+        "declined": 0,
     }
     for item in report["items"]:
         assert (item["n_pre"], item["n_post"], item["mcnemar_b"], item["mcnemar_c"]) == (0, 0, 0, 0)
@@ -357,87 +309,6 @@ def test_everybody_answering_alike_leaves_spread_figures_null(marks):
         assert item["mcnemar_p"] == 1.0
 
 
-# 1,000 paired participants x 40 questions from a seeded Rasch model.
-def rasch_cohort(seed: int = 7, participants: int = 1000, items: int = 40) -> tuple[Bank, list[Submission]]:
-    rng = random.Random(seed)
-    bank = make_bank(tuple((f"q{j:02d}", f"topic-{j % 4}", 1.0) for j in range(items)))
-    difficulties = [rng.gauss(0.0, 1.0) for _ in range(items)]
-    submissions = []
-    for i in range(participants):
-        ability = rng.gauss(-0.3, 1.0)
-        language = "uk" if rng.random() < 0.8 else "en"
-        for phase, theta in (("pre", ability), ("post", ability + rng.gauss(0.8, 0.6))):
-            marks = [1.0 if rng.random() < 1 / (1 + math.exp(b - theta)) else 0.0 for b in difficulties]
-            submissions.append(make_submission(bank, f"P{i}", phase, marks, language=language))
-    return bank, submissions
-
-
-@pytest.fixture(scope="module")
-def rasch() -> tuple[Bank, list[Submission], dict]:
-    bank, submissions = rasch_cohort()
-    return bank, submissions, cohort_report(bank, submissions, cohort_id="cohort-1")
-
-
-def marks_matrix(bank: Bank, submissions: list[Submission], phase: str) -> np.ndarray:
-    return np.array([[s.score.marks[q.id] for q in bank.questions] for s in submissions if s.phase == phase])
-
-
-def test_rasch_cohort_phase_figures_match_scipy(rasch):
-    bank, submissions, report = rasch
-    for phase in ("pre", "post"):
-        percent = np.array([s.score.percent for s in submissions if s.phase == phase])
-        matrix = marks_matrix(bank, submissions, phase)
-        p = matrix.mean(axis=0)
-        kr20 = 40 / 39 * (1 - (p * (1 - p)).sum() / matrix.sum(axis=1).var(ddof=0))
-        summary = report["phases"][phase]
-        assert summary["n"] == 1000
-        assert summary["mean_percent"] == close(percent.mean())
-        assert summary["median_percent"] == close(np.median(percent))
-        assert summary["sd_percent"] == close(percent.std(ddof=1))
-        assert summary["skewness"] == close(stats.skew(percent, bias=False))
-        assert summary["kurtosis"] == close(stats.kurtosis(percent, bias=False))
-        assert summary["kr20"] == close(kr20)
-        assert summary["sem"] == close(percent.std(ddof=1) * math.sqrt(1 - kr20))
-        english = percent[[s.language == "en" for s in submissions if s.phase == phase]]
-        assert summary["by_language"]["en"]["skewness"] == close(stats.skew(english, bias=False))
-
-
-def test_rasch_cohort_paired_figures_match_scipy(rasch):
-    _, submissions, report = rasch
-    pre = np.array([s.score.percent for s in submissions if s.phase == "pre"])
-    post = np.array([s.score.percent for s in submissions if s.phase == "post"])
-    reference = stats.ttest_rel(post, pre)
-    interval = reference.confidence_interval(0.95)
-    paired = report["paired"]
-    assert paired["n"] == 1000
-    assert paired["mean_gain"] == close((post - pre).mean())
-    assert paired["t_statistic"] == close(reference.statistic)
-    assert paired["t_test_p"] == close(reference.pvalue)
-    assert paired["gain_ci95"] == [close(interval.low), close(interval.high)]
-    assert paired["cohen_dz"] == close((post - pre).mean() / (post - pre).std(ddof=1))
-    kept = pre < 100
-    assert paired["normalized_gain_mean"] == close(((post - pre)[kept] / (100 - pre[kept])).mean())
-    assert paired["normalized_gain_class"] == close((post.mean() - pre.mean()) / (100 - pre.mean()))
-
-
-def test_rasch_cohort_item_figures_match_scipy_and_statsmodels(rasch):
-    bank, submissions, report = rasch
-    pre, post = marks_matrix(bank, submissions, "pre"), marks_matrix(bank, submissions, "post")
-    for j, item in enumerate(report["items"]):
-        for phase, matrix in (("pre", pre), ("post", post)):
-            rest = matrix.sum(axis=1) - matrix[:, j]
-            assert item[f"facility_{phase}"] == close(matrix[:, j].mean())
-            assert item[f"sd_{phase}"] == close(matrix[:, j].std(ddof=1))
-            assert item[f"discrimination_{phase}"] == close(stats.pearsonr(matrix[:, j], rest).statistic)
-            best = np.cov(np.sort(matrix[:, j]), np.sort(rest))[0, 1]
-            assert item[f"efficiency_{phase}"] == close(100 * np.cov(matrix[:, j], rest)[0, 1] / best)
-        b = int(((pre[:, j] < 1) & (post[:, j] == 1)).sum())
-        c = int(((pre[:, j] == 1) & (post[:, j] < 1)).sum())
-        both = int(((pre[:, j] == 1) & (post[:, j] == 1)).sum())
-        assert (item["mcnemar_b"], item["mcnemar_c"]) == (b, c)
-        assert item["mcnemar_p"] == close(mcnemar([[1000 - b - c - both, b], [c, both]], exact=True).pvalue)
-
-
 # Property tests on arbitrary small cohorts: 0-6 participants, each in pre, post, both or
 # neither, on 1-4 questions with marks 0, 1/2 or 1 (exact in floating point).
 @st.composite
@@ -463,30 +334,85 @@ def test_report_never_raises_and_is_strict_json(cohort):
     assert len(report["items"]) == len(bank.questions)
 
 
+def varies(values: list[float]) -> bool:
+    """Distinct in exact arithmetic: these percents differ by at least 100/64 when they differ at all."""
+    return bool(values) and max(values) - min(values) > 1e-9
+
+
+def assert_summary_is_null_exactly_where_undefined(summary: dict, percents: list[float]) -> None:
+    n = len(percents)
+    assert summary["n"] == n
+    for key in ("mean_percent", "median_percent", "min_percent", "max_percent"):
+        assert (summary[key] is None) == (n == 0)
+    assert (summary["sd_percent"] is None) == (n < 2)
+    assert (summary["skewness"] is None) == (n < 3 or not varies(percents))
+    assert (summary["kurtosis"] is None) == (n < 4 or not varies(percents))
+
+
 @settings(max_examples=200, deadline=None)
 @given(small_cohorts())
-def test_report_is_null_exactly_where_a_figure_is_undefined(cohort):
+def test_phase_figures_are_null_exactly_where_undefined(cohort):
     bank, submissions = cohort
     report = cohort_report(bank, submissions)
-    by_phase = {phase: [s for s in submissions if s.phase == phase] for phase in ("pre", "post")}
-    for phase, taken in by_phase.items():
+    for phase in ("pre", "post"):
+        taken = [s for s in submissions if s.phase == phase]
         summary = report["phases"][phase]
-        totals = {s.score.points for s in taken}
-        assert summary["n"] == len(taken)
-        assert (summary["mean_percent"] is None) == (not taken)
-        assert (summary["sd_percent"] is None) == (len(taken) < 2)
-        assert (summary["kr20"] is None) == (len(taken) < 2 or len(bank.questions) < 2 or len(totals) == 1)
+        assert_summary_is_null_exactly_where_undefined(summary, [s.score.percent for s in taken])
+        for topic in bank.topic_ids():
+            topic_percents = [s.score.by_topic[topic].percent for s in taken]
+            assert_summary_is_null_exactly_where_undefined(summary["by_topic"][topic], topic_percents)
+        for language in ("uk", "en"):
+            language_percents = [s.score.percent for s in taken if s.language == language]
+            assert_summary_is_null_exactly_where_undefined(summary["by_language"][language], language_percents)
+        totals = [s.score.points for s in taken]
+        undefined_kr20 = len(taken) < 2 or len(bank.questions) < 2 or not varies(totals)
+        assert (summary["kr20"] is None) == undefined_kr20
+        assert (summary["sem"] is None) == undefined_kr20
+        assert sum(histogram_bin["n"] for histogram_bin in summary["histogram"]) == len(taken)
+
+
+@settings(max_examples=200, deadline=None)
+@given(small_cohorts())
+def test_item_figures_are_null_exactly_where_undefined(cohort):
+    bank, submissions = cohort
+    report = cohort_report(bank, submissions)
+    for phase in ("pre", "post"):
+        taken = [s for s in submissions if s.phase == phase]
         for j, item in enumerate(report["items"]):
             marks = [s.score.marks[f"q{j}"] for s in taken]
             rest = [s.score.points - s.score.marks[f"q{j}"] * bank.questions[j].points for s in taken]
-            correlates = len(taken) >= 2 and len(set(marks)) > 1 and len(set(rest)) > 1
+            correlates = len(taken) >= 2 and varies(marks) and varies(rest)
             assert item[f"n_{phase}"] == len(taken)
             assert (item[f"facility_{phase}"] is None) == (not taken)
+            assert (item[f"sd_{phase}"] is None) == (len(taken) < 2)
             assert (item[f"discrimination_{phase}"] is None) == (not correlates)
             assert (item[f"efficiency_{phase}"] is None) == (not correlates)
-    pairs = {s.participant_hash for s in by_phase["pre"]} & {s.participant_hash for s in by_phase["post"]}
+
+
+@settings(max_examples=200, deadline=None)
+@given(small_cohorts())
+def test_paired_figures_are_null_exactly_where_undefined(cohort):
+    bank, submissions = cohort
+    report = cohort_report(bank, submissions)
+    percent = {(s.phase, s.participant_hash): s.score.percent for s in submissions}
+    pre_takers = [key for phase, key in percent if phase == "pre"]
+    pairs = [(percent["pre", key], percent["post", key]) for key in pre_takers if ("post", key) in percent]
+    gains = [after - before for before, after in pairs]
+    testable = len(pairs) >= 2 and varies(gains)
+    perfect_before = sum(1 for before, _ in pairs if before == 100.0)
     paired = report["paired"]
     assert paired["n"] == len(pairs)
-    assert (paired["pairing_rate"] is None) == (not by_phase["pre"])
+    assert (paired["pairing_rate"] is None) == (not pre_takers)
     assert (paired["mean_gain"] is None) == (not pairs)
-    assert all((item["mcnemar_p"] is None) == (not pairs) for item in report["items"])
+    assert (paired["sd_gain"] is None) == (len(pairs) < 2)
+    for key in ("t_statistic", "t_test_p", "cohen_dz"):
+        assert (paired[key] is None) == (not testable)
+    assert all((bound is None) == (not testable) for bound in paired["gain_ci95"])
+    assert paired["normalized_gain_excluded"] == perfect_before
+    assert (paired["normalized_gain_mean"] is None) == (perfect_before == len(pairs))
+    assert (paired["normalized_gain_class"] is None) == (perfect_before == len(pairs))
+    assert paired["improved"] + paired["unchanged"] + paired["declined"] == len(pairs)
+    assert sum(gain_bin["n"] for gain_bin in paired["gain_histogram"]) == len(pairs)
+    for item in report["items"]:
+        assert (item["mcnemar_p"] is None) == (not pairs)
+        assert item["mcnemar_b"] + item["mcnemar_c"] <= len(pairs)

@@ -162,7 +162,12 @@ def test_paired_t_with_every_gain_equal_has_a_gain_but_no_test():
 
 
 @pytest.mark.parametrize(
-    ("b", "c"), [(0, 0), (0, 1), (1, 0), (3, 3), (2, 9), (9, 2), (10, 0), (17, 30), (150, 210), (500, 420)]
+    ("b", "c"),
+    # Up to 1,000 discordant pairs the tail is an exact integer sum, beyond it the incomplete beta.
+    [
+        *[(0, 0), (0, 1), (1, 0), (3, 3), (2, 9), (9, 2), (10, 0), (17, 30), (150, 210), (500, 420), (480, 520)],
+        *[(480, 521), (700, 900), (1500, 1700), (5000, 5100), (4000, 4400), (1, 1200)],
+    ],
 )
 def test_binomial_p_matches_scipy_binomtest_and_statsmodels_mcnemar(b, c):
     p = binomial_two_sided_p(b, b + c)
@@ -377,3 +382,12 @@ def test_binomial_p_is_a_symmetric_probability(k_n):
     p = binomial_two_sided_p(k, n)
     assert 0.0 < p <= 1.0
     assert p == binomial_two_sided_p(n - k, n)
+
+
+def test_binomial_p_is_continuous_where_the_exact_sum_hands_over_to_the_incomplete_beta():
+    from service.domain.distributions import EXACT_BINOMIAL_UP_TO, regularized_beta
+
+    n = EXACT_BINOMIAL_UP_TO
+    for k in range(0, n // 2 + 1, 25):
+        by_beta = min(1.0, 2 * regularized_beta(0.5, n - k, k + 1))
+        assert binomial_two_sided_p(k, n) == close(by_beta)
