@@ -1,4 +1,4 @@
-"""Command line: `python -m service serve | cohorts create | banks check`."""
+"""Command line: `python -m service serve | cohorts create | report | banks check`."""
 
 from __future__ import annotations
 
@@ -75,11 +75,35 @@ def cohorts():
 @click.option("--closed", multiple=True, type=click.Choice(["pre", "post"]), help="Phases that start closed.")
 def create_cohort(bank_id, bank_version, label, language, region, closed):
     """Create a cohort on the configured DynamoDB (ASSESS_DYNAMODB_ENDPOINT or AWS)."""
+    from service import operations
+    from service.errors import ServiceError
+
+    app = _app_on_configured_store()
+    try:
+        created = operations.create_cohort(
+            app.extensions["assess"],
+            bank_id=bank_id,
+            bank_version=bank_version,
+            label=label,
+            language=language,
+            region=region,
+            phases={phase: False for phase in closed},
+        )
+    except ServiceError as error:
+        raise click.ClickException(str(error)) from None
+    root = app.extensions["assess"].settings.public_url or "http://127.0.0.1:8000"
+    click.echo(f"cohort_id:        {created.cohort.id}")
+    click.echo(f"participant link: {root}/c/{created.cohort.id}")
+    click.echo(f"trainer link:     {root}/cohorts/{created.cohort.id}?token={created.trainer_token}")
+    click.echo("The trainer link is shown only this once.")
+
+
+def _app_on_configured_store():
+    """The app on the DynamoDB the environment names; locally that is the endpoint `serve` printed."""
     import os
 
-    from service import local, operations
+    from service import local
     from service.app import create_app
-    from service.errors import ServiceError
     from service.settings import SettingsError
 
     if os.environ.get("ASSESS_STAGE", "local") == "local":
@@ -91,23 +115,39 @@ def create_cohort(bank_id, bank_version, label, language, region, closed):
         for name, value in local.DUMMY_CREDENTIALS.items():
             os.environ.setdefault(name, value)
     try:
-        app = create_app()
-        created = operations.create_cohort(
-            app.extensions["assess"],
-            bank_id=bank_id,
-            bank_version=bank_version,
-            label=label,
-            language=language,
-            region=region,
-            phases={phase: False for phase in closed},
-        )
-    except (ServiceError, SettingsError) as error:
+        return create_app()
+    except SettingsError as error:
         raise click.ClickException(str(error)) from None
-    root = app.extensions["assess"].settings.public_url or "http://127.0.0.1:8000"
-    click.echo(f"cohort_id:        {created.cohort.id}")
-    click.echo(f"participant link: {root}/c/{created.cohort.id}")
-    click.echo(f"trainer link:     {root}/cohorts/{created.cohort.id}?token={created.trainer_token}")
-    click.echo("The trainer link is shown only this once.")
+
+
+@cli.command()
+@click.option("--bank", "bank_id", help="Bank id; with --version, every cohort of that version pooled.")
+@click.option("--version", "bank_version", help="Bank version.")
+@click.option("--cohort", "cohort_ids", multiple=True, help="A cohort; repeat to pool several of one bank version.")
+@click.option("--format", "output_format", type=click.Choice(["json", "csv"]), default="json", show_default=True)
+def report(bank_id, bank_version, cohort_ids, output_format):
+    """The effectiveness report of one cohort or of cohorts pooled (the evaluator's numbers), on stdout.
+
+    CSV has one row per figure (docs/report.md); JSON is what GET /api/v1/reports answers.
+    """
+    import json
+
+    from service import operations
+    from service.domain import report_table
+    from service.errors import ServiceError
+
+    app = _app_on_configured_store()
+    try:
+        figures = operations.evaluator_report(
+            app.extensions["assess"], cohort_ids=cohort_ids, bank_id=bank_id, bank_version=bank_version
+        )
+    except ServiceError as error:
+        details = "; ".join(f"{name}: {problem}" for name, problem in error.fields.items())
+        raise click.ClickException(f"{error}" + (f" ({details})" if details else "")) from None
+    if output_format == "csv":
+        click.echo(report_table.to_csv(report_table.report_rows(figures)), nl=False)
+    else:
+        click.echo(json.dumps(figures, indent=2, ensure_ascii=False, allow_nan=False))
 
 
 @cli.group()

@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from service.domain import codes
 from service.domain.banks import BankRegistry
 from service.domain.models import PHASES, Bank, Cohort, Submission
+from service.domain.report import cohort_report
 from service.domain.scoring import AnswerError, check_answers, score_submission
 from service.errors import N_, InvalidInput, NotFound, PhaseClosed
 from service.observability import logger
@@ -195,6 +196,27 @@ def _check_demographics(bank: Bank, given: Mapping[str, str]) -> dict[str, str]:
     return {key: value for key, value in given.items() if value}
 
 
+def select_cohorts(
+    services: Services,
+    *,
+    cohort_ids: Sequence[str] = (),
+    bank_id: str | None = None,
+    bank_version: str | None = None,
+) -> list[Cohort]:
+    """The named cohorts (a GetItem each; unknown ones left out), or with none named every cohort
+    through the cohorts index (a Query), oldest first; either way only those of the bank and version
+    given. Exports and evaluator reports read what they cover through this, never by a Scan."""
+    if cohort_ids:
+        cohorts = [cohort for cohort in map(services.store.get_cohort, dict.fromkeys(cohort_ids)) if cohort]
+    else:
+        cohorts = list(services.store.list_cohorts(newest_first=False))
+    return [
+        cohort
+        for cohort in cohorts
+        if (not bank_id or cohort.bank_id == bank_id) and (not bank_version or cohort.bank_version == bank_version)
+    ]
+
+
 def export_data(
     services: Services,
     *,
@@ -208,15 +230,9 @@ def export_data(
     found through the cohorts index, filtered by bank, version and submission day."""
     from service.domain.export import CohortData
 
-    if cohort_id:
-        cohort = services.store.get_cohort(cohort_id)
-        cohorts = [cohort] if cohort else []
-    else:
-        cohorts = list(services.store.list_cohorts(newest_first=False))
+    cohort_ids = [cohort_id] if cohort_id else []
     selected = []
-    for cohort in cohorts:
-        if (bank_id and cohort.bank_id != bank_id) or (bank_version and cohort.bank_version != bank_version):
-            continue
+    for cohort in select_cohorts(services, cohort_ids=cohort_ids, bank_id=bank_id, bank_version=bank_version):
         bank = services.banks.get(cohort.bank_id, cohort.bank_version)
         if bank is None:
             continue
@@ -228,3 +244,40 @@ def export_data(
         ]
         selected.append(CohortData(cohort, bank, submissions))
     return selected
+
+
+def evaluator_report(
+    services: Services,
+    *,
+    cohort_ids: Sequence[str] = (),
+    bank_id: str | None = None,
+    bank_version: str | None = None,
+) -> dict:
+    """The report of one cohort, of the named cohorts pooled, or of every cohort of a bank version pooled.
+
+    Pooling needs one bank version: scores of two versions are not the same measurement.
+    """
+    if cohort_ids:
+        cohorts = select_cohorts(services, cohort_ids=cohort_ids)
+        if len(cohorts) < len(set(cohort_ids)):
+            raise NotFound(N_("no such cohort"))
+        bank_id, bank_version = bank_id or cohorts[0].bank_id, bank_version or cohorts[0].bank_version
+        if any((cohort.bank_id, cohort.bank_version) != (bank_id, bank_version) for cohort in cohorts):
+            raise InvalidInput(
+                N_("only cohorts of the same bank version can be pooled"),
+                {"cohort_id": N_("every cohort must be of the same bank version")},
+            )
+    elif bank_id and bank_version:
+        cohorts = select_cohorts(services, bank_id=bank_id, bank_version=bank_version)
+    else:
+        raise InvalidInput(
+            N_("say which cohort or bank version"), {"bank_version": N_("give bank_id and bank_version")}
+        )
+    bank = services.banks.get(bank_id, bank_version)
+    if bank is None:
+        raise NotFound(N_("no such bank version"))
+    submissions = [sub for cohort in cohorts for sub in services.store.cohort_submissions(cohort.id)]
+    single = cohorts[0].id if cohort_ids and len(cohorts) == 1 else None
+    report = cohort_report(bank, submissions, cohort_id=single)
+    report["cohort_ids"] = [cohort.id for cohort in cohorts]
+    return report

@@ -24,6 +24,7 @@ from service.domain.models import PHASES, Bank, Submission
 from service.domain.statistics import describe, item_statistics, kr20_by_item, normalized_gains, paired_t, sem
 
 LOW_FACILITY_POST = 0.3
+FLAGS = ("negative_discrimination", "facility_fell", "low_facility_post", "low_efficiency")
 LOW_EFFICIENCY_PERCENT = 15.0
 HISTOGRAM_WIDTH = 10  # percentage points per bin of the score and gain distributions
 HISTOGRAM_BINS = 10

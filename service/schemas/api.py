@@ -161,18 +161,3 @@ class ExportQuerySchema(StrictSchema):
     cohort_id = fields.String(validate=_ID)
     from_ = fields.Date(data_key="from")
     to = fields.Date()
-
-
-class ReportSchema(ma.Schema):
-    """The cohort report (SPEC.md "Report JSON"); numbers are null where undefined for the data."""
-
-    class Meta:
-        unknown = ma.INCLUDE
-
-    cohort_id = fields.String(allow_none=True)
-    bank_id = fields.String(required=True)
-    bank_version = fields.String(required=True)
-    bank_sha256 = fields.String(required=True)
-    phases = fields.Dict(required=True)
-    paired = fields.Dict(required=True)
-    items = fields.List(fields.Dict(), required=True)

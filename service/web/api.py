@@ -12,7 +12,8 @@ from service.domain import export as exports
 from service.domain.report import cohort_report
 from service.errors import NotFound
 from service.schemas import api as schemas
-from service.web import auth, base_url, services
+from service.schemas import report as report_schemas
+from service.web import api_reports, auth, base_url, services
 
 
 class AssessApi(Api):
@@ -30,7 +31,7 @@ def init_app(app: Flask) -> None:
         app, spec_kwargs={"info": {"description": "See SPEC.md. Errors: {error: {code, message, fields}}."}}
     )
     api.spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
-    for blueprint in (banks_bp, cohorts_bp, exports_bp):
+    for blueprint in (banks_bp, cohorts_bp, exports_bp, api_reports.blp):
         api.register_blueprint(blueprint)
 
 
@@ -123,7 +124,7 @@ class Submissions(MethodView):
 
 @cohorts_bp.route("/<cohort_id>/report")
 class Report(MethodView):
-    @cohorts_bp.response(200, schemas.ReportSchema)
+    @cohorts_bp.response(200, report_schemas.ReportSchema)
     @cohorts_bp.doc(security=BEARER)
     def get(self, cohort_id: str):
         """The cohort's numbers (trainer or coordinator)."""

@@ -1,5 +1,8 @@
 """The command line a coordinator uses: create cohorts, check banks."""
 
+import csv
+import io
+import json
 import shutil
 from pathlib import Path
 
@@ -63,3 +66,76 @@ def test_banks_check_fails_naming_a_changed_published_file(tmp_path):
     assert result.exit_code == 1
     assert "online-child-safety/1.yaml" in result.output
     assert "new version" in result.output
+
+
+@pytest.fixture
+def reported_cohort(runner, settings, store):
+    """A cohort of the demonstration bank with two participants, one of whom came back."""
+    from service import operations
+    from service.app import create_app
+
+    services = create_app(settings, store=store).extensions["assess"]
+    created = operations.create_cohort(services, bank_id="online-child-safety", bank_version="2", label="CLI")
+    cohort, bank = operations.find_cohort(services, created.cohort.id)
+    first = bank.questions[0]
+    right = {first.id: sorted(first.correct_ids)}
+    codes = []
+    for answers in (right, {}):
+        result = operations.submit(
+            services, cohort, bank, submission_id=f"s-{len(codes)}", phase="pre", language="uk", answers=answers
+        )
+        codes.append(result.participant_code)
+    operations.submit(
+        services,
+        cohort,
+        bank,
+        submission_id="s-post",
+        phase="post",
+        language="en",
+        answers=right,
+        participant_code=codes[1],
+    )
+    return cohort.id
+
+
+def test_report_prints_the_evaluators_json(runner, reported_cohort):
+    result = runner.invoke(cli, ["report", "--cohort", reported_cohort])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    assert report["cohort_ids"] == [reported_cohort] and report["cohort_id"] == reported_cohort
+    assert (report["phases"]["pre"]["n"], report["phases"]["post"]["n"], report["paired"]["n"]) == (2, 1, 1)
+    assert report["phases"]["post"]["by_language"]["en"]["n"] == 1
+    pooled = runner.invoke(cli, ["report", "--bank", "online-child-safety", "--version", "2"])
+    assert json.loads(pooled.output)["phases"] == report["phases"]
+
+
+def test_report_as_csv_has_one_row_per_figure(runner, reported_cohort):
+    result = runner.invoke(cli, ["report", "--cohort", reported_cohort, "--format", "csv"])
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(io.StringIO(result.output)))
+    paired_n = next(row for row in rows if (row["section"], row["figure"]) == ("paired", "n"))
+    assert paired_n["value"] == "1"
+    assert {row["section"] for row in rows} == {
+        "phase",
+        "topic",
+        "language",
+        "histogram",
+        "paired",
+        "gain_histogram",
+        "item",
+    }
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (["report"], "give bank_id and bank_version"),
+        (["report", "--bank", "online-child-safety"], "give bank_id and bank_version"),
+        (["report", "--cohort", "nosuchcohort"], "no such cohort"),
+        (["report", "--bank", "online-child-safety", "--version", "99"], "no such bank version"),
+    ],
+)
+def test_report_names_what_is_missing_or_unknown(runner, arguments, message):
+    result = runner.invoke(cli, arguments)
+    assert result.exit_code == 1
+    assert message in result.output

@@ -1,0 +1,132 @@
+"""The report as a flat table, one row per figure, for spreadsheets, SPSS and R (docs/report.md).
+
+Columns: bank_id, bank_version, cohorts (space-separated ids), section (phase, topic, language,
+histogram, paired, gain_histogram, item), phase (pre, post or empty), group (topic id, language,
+question id or histogram bin), figure, value (empty where the figure is undefined) and n (the
+number of participants the figure rests on). A long table keeps one header whatever the bank's
+topics and questions are, and pivots into any wide layout.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from service.domain.models import PHASES
+
+COLUMNS = ["bank_id", "bank_version", "cohorts", "section", "phase", "group", "figure", "value", "n"]
+SUMMARY_FIGURES = (
+    "mean_percent",
+    "median_percent",
+    "sd_percent",
+    "min_percent",
+    "max_percent",
+    "skewness",
+    "kurtosis",
+)
+PAIRED_FIGURES = (
+    "mean_gain",
+    "sd_gain",
+    "t_statistic",
+    "t_test_p",
+    "cohen_dz",
+    "normalized_gain_class",
+    "improved",
+    "unchanged",
+    "declined",
+)
+ITEM_PHASE_FIGURES = ("facility", "sd", "discrimination", "efficiency")
+
+
+def report_rows(report: dict) -> list[dict]:
+    """Every figure of a report as a row, in a stable order: phases, pairs, then items in bank order."""
+    cohorts = " ".join(report.get("cohort_ids") or ([report["cohort_id"]] if report.get("cohort_id") else []))
+    base = {"bank_id": report["bank_id"], "bank_version": report["bank_version"], "cohorts": cohorts}
+    return [base | row for row in _phase_rows(report) + _paired_rows(report["paired"]) + _item_rows(report)]
+
+
+def _row(section: str, phase: str, group: str, figure: str, value, n: int) -> dict:
+    return {"section": section, "phase": phase, "group": group, "figure": figure, "value": value, "n": n}
+
+
+def _summary_rows(section: str, phase: str, group: str, summary: dict) -> list[dict]:
+    n = summary["n"]
+    return [_row(section, phase, group, figure, summary[figure], n) for figure in ("n", *SUMMARY_FIGURES)]
+
+
+def _phase_rows(report: dict) -> list[dict]:
+    rows = []
+    for phase in PHASES:
+        summary = report["phases"][phase]
+        rows += _summary_rows("phase", phase, "", summary)
+        rows += [_row("phase", phase, "", figure, summary[figure], summary["n"]) for figure in ("kr20", "sem")]
+        for topic, figures in summary["by_topic"].items():
+            rows += _summary_rows("topic", phase, topic, figures)
+        for language, figures in summary["by_language"].items():
+            rows += _summary_rows("language", phase, language, figures)
+        for histogram_bin in summary["histogram"]:
+            closing = "]" if histogram_bin["high"] == 100 else ")"
+            interval = f"[{histogram_bin['low']}, {histogram_bin['high']}{closing}"
+            rows.append(_row("histogram", phase, interval, "count", histogram_bin["n"], summary["n"]))
+    return rows
+
+
+def _paired_rows(paired: dict) -> list[dict]:
+    n = paired["n"]
+    rows = [_row("paired", "", "", "n", n, n)]
+    rows.append(_row("paired", "", "", "pairing_rate", paired["pairing_rate"], n))
+    rows += [_row("paired", "", "", figure, paired[figure], n) for figure in PAIRED_FIGURES]
+    low, high = paired["gain_ci95"]
+    rows += [_row("paired", "", "", "gain_ci95_low", low, n), _row("paired", "", "", "gain_ci95_high", high, n)]
+    excluded = paired["normalized_gain_excluded"]
+    rows.append(_row("paired", "", "", "normalized_gain_mean", paired["normalized_gain_mean"], n - excluded))
+    rows.append(_row("paired", "", "", "normalized_gain_excluded", excluded, n))
+    for gain_bin in paired["gain_histogram"]:
+        rows.append(_row("gain_histogram", "", _gain_interval(gain_bin), "count", gain_bin["n"], n))
+    return rows
+
+
+def _gain_interval(gain_bin: dict) -> str:
+    low, high = gain_bin["low"], gain_bin["high"]
+    if low == high:
+        return f"[{low}, {high}]"
+    return f"[{low}, {high})" if high <= 0 else f"({low}, {high}]"
+
+
+def _item_rows(report: dict) -> list[dict]:
+    rows = []
+    paired_n = report["paired"]["n"]
+    for item in report["items"]:
+        question = item["question_id"]
+        rows.append(_row("item", "", question, "topic", item["topic"], None))
+        for phase in PHASES:
+            n = item[f"n_{phase}"]
+            rows += [_row("item", phase, question, name, item[f"{name}_{phase}"], n) for name in ITEM_PHASE_FIGURES]
+        for name in ("mcnemar_b", "mcnemar_c", "mcnemar_p"):
+            rows.append(_row("item", "", question, name, item[name], paired_n))
+        latest_n = item["n_post"] or item["n_pre"]
+        rows.append(
+            _row("item", "post" if item["n_post"] else "pre", question, "flags", " ".join(item["flags"]), latest_n)
+        )
+    return rows
+
+
+def to_csv(rows: list[dict]) -> str:
+    """Numbers at full precision, empty where undefined. Ids are ASCII (bank ids, topic and question ids,
+    language codes), so no byte-order mark is needed and R and pandas read the header as it is;
+    text a spreadsheet would run as a formula still gets an apostrophe in front."""
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\r\n")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({column: _cell(row[column]) for column in COLUMNS})
+    return buffer.getvalue()
+
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return repr(value)
+    text = str(value)
+    return "'" + text if isinstance(value, str) and text[:1] in ("=", "+", "-", "@") else text

@@ -1,0 +1,154 @@
+"""The report's shape for the OpenAPI document and the evaluator report's query string.
+
+Every figure is declared, with its unit, so the generated document describes the report
+completely; a figure the data do not define is null (SPEC.md "Effectiveness numbers").
+"""
+
+from __future__ import annotations
+
+import marshmallow as ma
+from marshmallow import fields, validate
+
+from service.domain.report import FLAGS
+from service.schemas.api import _ID, StrictSchema
+
+
+def _figure(description: str) -> fields.Float:
+    return fields.Float(required=True, allow_none=True, metadata={"description": description})
+
+
+def _count(description: str) -> fields.Integer:
+    return fields.Integer(required=True, metadata={"description": description})
+
+
+class PercentSummarySchema(ma.Schema):
+    """Percent scores of a group: the whole phase, one topic or one language."""
+
+    n = _count("participants the figures below are computed from")
+    mean_percent = _figure("mean percent score (0-100)")
+    median_percent = _figure("median percent score")
+    sd_percent = _figure("standard deviation (n - 1), percentage points; null with n < 2")
+    min_percent = _figure("lowest percent score")
+    max_percent = _figure("highest percent score")
+    skewness = _figure("Moodle's skewness (k3 / k2^1.5, as scipy skew(bias=False)); null with n < 3 or no spread")
+    kurtosis = _figure("Moodle's excess kurtosis (k4 / k2^2); null with n < 4 or no spread")
+
+
+class HistogramBinSchema(ma.Schema):
+    low = fields.Integer(required=True)
+    high = fields.Integer(required=True)
+    n = _count("participants in the bin")
+
+
+class PhaseReportSchema(PercentSummarySchema):
+    kr20 = _figure("KR-20 / Cronbach's alpha of the phase (fraction); null with n < 2, < 2 items or equal totals")
+    sem = _figure("standard error of measurement, sd_percent x sqrt(1 - kr20), percentage points")
+    by_topic = fields.Dict(
+        keys=fields.String(),
+        values=fields.Nested(PercentSummarySchema),
+        required=True,
+        metadata={"description": "topic id -> the topic's percent scores"},
+    )
+    by_language = fields.Dict(
+        keys=fields.String(),
+        values=fields.Nested(PercentSummarySchema),
+        required=True,
+        metadata={"description": "language the test was taken in -> percent scores"},
+    )
+    histogram = fields.List(
+        fields.Nested(HistogramBinSchema),
+        required=True,
+        metadata={"description": "participants per 10-point bin: [0, 10), [10, 20) ... [90, 100]"},
+    )
+
+
+class PhasesReportSchema(ma.Schema):
+    pre = fields.Nested(PhaseReportSchema, required=True)
+    post = fields.Nested(PhaseReportSchema, required=True)
+
+
+class PairedSchema(ma.Schema):
+    """Participants who took both phases; every figure here has n = `n` unless it says otherwise."""
+
+    n = _count("participants with both a pre-test and a post-test")
+    pairing_rate = _figure("n / participants of the pre-test (fraction)")
+    mean_gain = _figure("mean of post - pre, percentage points")
+    sd_gain = _figure("standard deviation of the gains (n - 1)")
+    gain_ci95 = fields.List(
+        fields.Float(allow_none=True),
+        required=True,
+        metadata={"description": "95% confidence interval of mean_gain (t distribution), [low, high]"},
+    )
+    t_statistic = _figure("paired t statistic; null with n < 2 or equal gains")
+    t_test_p = _figure("two-sided p-value of the paired t-test")
+    cohen_dz = _figure("Cohen's d_z = mean_gain / sd_gain")
+    normalized_gain_class = _figure("(mean post - mean pre) / (100 - mean pre), fraction")
+    normalized_gain_mean = _figure(
+        "mean of (post - pre) / (100 - pre) over n - normalized_gain_excluded participants (pre < 100%)"
+    )
+    normalized_gain_excluded = _count("participants left out of normalized_gain_mean: pre-test at 100%")
+    improved = _count("participants whose score rose")
+    unchanged = _count("participants whose score stayed the same")
+    declined = _count("participants whose score fell")
+    gain_histogram = fields.List(
+        fields.Nested(HistogramBinSchema),
+        required=True,
+        metadata={"description": "gains per bin: [-100, -90) ... [-10, 0), no change [0, 0], (0, 10] ... (90, 100]"},
+    )
+
+
+class ItemSchema(ma.Schema):
+    """One question: per phase (suffix _pre / _post, n = n_pre / n_post) and across phases (n = paired n)."""
+
+    question_id = fields.String(required=True)
+    topic = fields.String(required=True)
+    n_pre = _count("participants of the pre-test")
+    n_post = _count("participants of the post-test")
+    facility_pre = _figure("mean mark / max mark (fraction)")
+    facility_post = _figure("mean mark / max mark (fraction)")
+    sd_pre = _figure("sd (n - 1) of mark / max mark")
+    sd_post = _figure("sd (n - 1) of mark / max mark")
+    discrimination_pre = _figure("Pearson r of the item with the rest of the test (Moodle's discrimination index)")
+    discrimination_post = _figure("Pearson r of the item with the rest of the test")
+    efficiency_pre = _figure("Moodle's discriminative efficiency, percent")
+    efficiency_post = _figure("Moodle's discriminative efficiency, percent")
+    mcnemar_b = _count("paired participants wrong before and right after")
+    mcnemar_c = _count("paired participants right before and wrong after")
+    mcnemar_p = _figure("exact two-sided McNemar (binomial) p-value; null without pairs")
+    flags = fields.List(
+        fields.String(validate=validate.OneOf(FLAGS)),
+        required=True,
+        metadata={"description": "on the latest phase with data: " + ", ".join(FLAGS)},
+    )
+
+
+class ReportSchema(ma.Schema):
+    """The report (SPEC.md "Report JSON"); numbers are null where the data do not define them."""
+
+    cohort_id = fields.String(allow_none=True, metadata={"description": "the cohort, or null when pooled"})
+    cohort_ids = fields.List(fields.String(), metadata={"description": "evaluator reports: the cohorts included"})
+    bank_id = fields.String(required=True)
+    bank_version = fields.String(required=True)
+    bank_sha256 = fields.String(required=True)
+    phases = fields.Nested(PhasesReportSchema, required=True)
+    paired = fields.Nested(PairedSchema, required=True)
+    items = fields.List(fields.Nested(ItemSchema), required=True)
+
+
+class ReportQuerySchema(StrictSchema):
+    """One cohort (cohort_id), chosen cohorts pooled (cohort_id repeated), or every cohort of a bank version."""
+
+    bank_id = fields.String(validate=_ID)
+    bank_version = fields.String(validate=validate.Length(1, 32))
+    cohort_id = fields.List(
+        fields.String(validate=_ID),
+        validate=validate.Length(max=100),
+        metadata={"description": "repeat to pool several cohorts of the same bank version"},
+    )
+    format = fields.String(load_default="json", validate=validate.OneOf(["json", "csv"]))
+
+    @ma.validates_schema
+    def bank_or_cohort(self, data: dict, **_) -> None:
+        if not data.get("cohort_id") and not (data.get("bank_id") and data.get("bank_version")):
+            message = "give bank_id and bank_version, or cohort_id"
+            raise ma.ValidationError({"bank_id": [message], "bank_version": [message]})

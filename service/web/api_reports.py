@@ -1,0 +1,45 @@
+"""Evaluator reports: the cohort report's numbers for one cohort, or pooled across cohorts of one
+bank version, as JSON or as a flat CSV (one row per figure, docs/report.md)."""
+
+from __future__ import annotations
+
+from flask import Response
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from service import operations
+from service.domain import report_table
+from service.schemas import report as schemas
+from service.web import auth, services
+
+blp = Blueprint("reports", __name__, url_prefix="/api/v1/reports", description="Effectiveness reports (evaluator)")
+DESCRIPTION = "The report as JSON; with format=csv one row per figure (docs/report.md)"
+CSV_EXAMPLE = (
+    "bank_id,bank_version,cohorts,section,phase,group,figure,value,n\r\n"
+    "online-child-safety,2,k7m2qx9pab,phase,pre,,mean_percent,52.5,60\r\n"
+)
+
+
+@blp.route("")
+class Reports(MethodView):
+    @blp.arguments(schemas.ReportQuerySchema, location="query")
+    @blp.response(200, schemas.ReportSchema, description=DESCRIPTION)
+    @blp.alt_response(200, content_type="text/csv", description=DESCRIPTION, example=CSV_EXAMPLE, success=True)
+    @blp.doc(security=[{"bearer": []}])
+    def get(self, query: dict):
+        """The report of one cohort (`cohort_id`), of several pooled (`cohort_id` repeated), or of every
+        cohort of a bank version pooled (`bank_id` and `bank_version`). Participants are paired only
+        within their own cohort. `format=csv` answers one row per figure (UTF-8)."""
+        auth.require_evaluator()
+        report = operations.evaluator_report(
+            services(),
+            cohort_ids=query.get("cohort_id") or (),
+            bank_id=query.get("bank_id"),
+            bank_version=query.get("bank_version"),
+        )
+        if query["format"] != "csv":
+            return report
+        response = Response(report_table.to_csv(report_table.report_rows(report)), mimetype="text/csv")
+        response.charset = "utf-8"
+        response.headers["Content-Disposition"] = 'attachment; filename="report.csv"'
+        return response
