@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import segno
 from flask import Blueprint, make_response, redirect, render_template, request, url_for
+from flask_babel import gettext
 
 from service import operations
 from service.domain.report import cohort_report
 from service.errors import InvalidInput
-from service.web import auth, base_url, services
+from service.web import auth, base_url, charts, services
+from service.web.i18n import current_language
 
 bp = Blueprint("trainer", __name__)
 COOKIE = "trainer"
@@ -47,6 +49,7 @@ def cohort_page(cohort_id: str):
         cohort=cohort,
         bank=bank,
         report=report,
+        charts=charts.report_charts(report, bank, current_language(), gettext),
         participant_url=participant_url,
         qr_svg=qr_svg,
         refresh_seconds=REFRESH_SECONDS if cohort.open_phases else None,
