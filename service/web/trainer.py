@@ -10,7 +10,7 @@ it and the token is never exposed to a script.
 from __future__ import annotations
 
 import segno
-from flask import Blueprint, jsonify, make_response, redirect, render_template, request, url_for
+from flask import Blueprint, g, jsonify, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from markupsafe import Markup
 
@@ -77,6 +77,7 @@ def change_phase(cohort_id: str):
 
 def _trainer_cohort(cohort_id: str) -> tuple[Cohort, Bank]:
     cohort, bank = auth.cohort_for_trainer(cohort_id, request.cookies.get(COOKIE), coordinator_too=False)
+    g.default_language = cohort.language
     i18n.use_language(i18n.current_language(bank.languages), bank.languages)
     return cohort, bank
 
