@@ -101,7 +101,9 @@ def small_tap_targets(page) -> list[str]:
             if (!visible(el)) continue;
             const target = (el.type === 'radio' || el.type === 'checkbox') ? el.closest('label') : el;
             const box = target.getBoundingClientRect();
-            if (box.width < 44 || box.height < 44) small.push(`${el.outerHTML.slice(0, 80)} ${box.width}x${box.height}`);
+            if (box.width < 44 || box.height < 44) {
+              small.push(`${el.outerHTML.slice(0, 80)} ${box.width}x${box.height}`);
+            }
           }
           return small;
         }"""

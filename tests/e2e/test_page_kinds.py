@@ -62,7 +62,8 @@ def test_page_kind_reflows_at_320_px_and_at_200_percent_zoom(browser, server, co
     finally:
         narrow.close()
     # A 1366×768 laptop at 200% zoom lays the page out in 683×384 CSS px at two device pixels each.
-    zoomed, page = visit(browser, server, cohorts, kind, "en", viewport={"width": 683, "height": 384}, device_scale_factor=2)
+    zoom = {"viewport": {"width": 683, "height": 384}, "device_scale_factor": 2}
+    zoomed, page = visit(browser, server, cohorts, kind, "en", **zoom)
     try:
         assert fits_without_horizontal_scrolling(page)
     finally:
