@@ -150,4 +150,6 @@ def _aspect_text(change: ItemChange, aspect: str) -> str:
     old, new = value
     if aspect == "correct":
         old, new = ", ".join(old), ", ".join(new)
+    elif aspect == "points":
+        old, new = f"{old:g}", f"{new:g}"
     return f"{aspect} {old} -> {new}"

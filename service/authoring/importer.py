@@ -175,8 +175,8 @@ class _Reader:
         for i, topic in enumerate(data["topics"]):
             if topic["id"] not in used:
                 self.problem(self.locations[("topics", i)], f"no question uses topic {topic['id']}")
-        if not data["demographics"]:
-            del data["demographics"]
+        if not data.get("demographics"):
+            data.pop("demographics", None)
         return data
 
     # --- Settings and topics ---------------------------------------------------------------

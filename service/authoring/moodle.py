@@ -104,7 +104,8 @@ def moodle_xml(bank: Bank, language: str | None = None, *, all_or_nothing: str =
         for question in questions:
             quiz.append(_question(bank, question, language, all_or_nothing))
     ET.indent(quiz)
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(quiz, encoding="unicode", short_empty_elements=False) + "\n"
+    body = ET.tostring(quiz, encoding="unicode", short_empty_elements=False)  # <text></text>, as Moodle writes
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + body + "\n"
 
 
 def _question(bank: Bank, question: Question, language: str, all_or_nothing: str) -> ET.Element:
