@@ -14,7 +14,7 @@ from service.domain import codes
 from service.domain.banks import BankRegistry
 from service.domain.models import PHASES, Bank, Cohort, Submission
 from service.domain.scoring import AnswerError, check_answers, score_submission
-from service.errors import N_, InvalidInput, NotFound, PhaseClosed
+from service.errors import N_, CohortClosed, InvalidInput, NotFound, PhaseClosed
 from service.observability import logger
 from service.settings import Settings
 from service.store.dynamodb import Store
@@ -116,6 +116,22 @@ def set_phases(services: Services, cohort_id: str, phases: Mapping[str, bool]) -
     return services.store.set_phases(cohort_id, dict(phases))
 
 
+def close_cohort(services: Services, cohort_id: str) -> Cohort:
+    """Close a cohort for good (coordinator): no phase opens again and no submission is accepted.
+    Its results stay readable for the trainer and in exports."""
+    cohort = services.store.close_cohort(cohort_id, now_to_the_minute())
+    logger.info("cohort closed", extra={"cohort_id": cohort_id})
+    return cohort
+
+
+def rotate_trainer_token(services: Services, cohort_id: str) -> NewCohort:
+    """A new trainer secret for a cohort (coordinator), shown once; the old one stops working at once."""
+    trainer_token = secrets.token_urlsafe(24)
+    cohort = services.store.set_trainer_token_hash(cohort_id, token_hash(trainer_token))
+    logger.info("trainer token rotated", extra={"cohort_id": cohort_id})
+    return NewCohort(cohort, trainer_token)
+
+
 def submit(
     services: Services,
     cohort: Cohort,
@@ -135,6 +151,8 @@ def submit(
     """
     if phase not in PHASES:
         raise InvalidInput("unknown phase", {"phase": "pre or post"})
+    if cohort.closed:
+        raise CohortClosed(N_("this cohort is closed for good"))
     if not cohort.is_open(phase):
         raise PhaseClosed(N_("this test is not open right now"))
     if language not in bank.languages:
