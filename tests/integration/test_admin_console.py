@@ -174,6 +174,6 @@ def test_the_bank_preview_is_for_coordinators_only(client):
 
 
 def test_the_console_speaks_ukrainian_and_remembers_a_switch_to_english(console):
-    assert "Когорти" in console.get("/admin", headers={"Accept-Language": "uk"}).text
+    assert "Групи" in console.get("/admin", headers={"Accept-Language": "uk"}).text
     switched = console.get("/admin?lang=en")
     assert "Cohorts" in switched.text and "lang=en" in switched.headers["Set-Cookie"]
