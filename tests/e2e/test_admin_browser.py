@@ -5,9 +5,22 @@ import re
 
 import pytest
 
-from tests.e2e.conftest import SCREENSHOTS, screenshot
+from tests.e2e.conftest import SCREENSHOTS
+from tests.e2e.conftest import screenshot as take_screenshot
 
 pytestmark = pytest.mark.e2e
+
+
+def screenshot(page, name: str) -> None:
+    """Screenshots are for people to look at; on a loaded machine Chromium sometimes fails to capture
+    one ("Unable to capture screenshot"), so try again once after the page has settled."""
+    from playwright.sync_api import Error
+
+    try:
+        take_screenshot(page, name)
+    except Error:
+        page.wait_for_timeout(500)
+        take_screenshot(page, name)
 
 
 def fits(page) -> bool:
@@ -80,5 +93,6 @@ def test_the_bank_preview_shows_answers_and_changes_at_laptop_size(server, brows
     screenshot(page, "admin-bank-preview-1366x768")
     assert fits(page)
     page.locator("#q-q-grooming-signs").scroll_into_view_if_needed()
+    SCREENSHOTS.mkdir(exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "admin-bank-question-1366x768.png"))
     context.close()
