@@ -15,7 +15,8 @@ from flask import Flask
 from markupsafe import Markup
 
 STATIC = Path(__file__).resolve().parent.parent / "static"
-SHEETS = {name: (STATIC / f"{name}.css").read_text(encoding="utf-8").strip() for name in ("app", "result", "trainer")}
+NAMES = ("app", "result", "trainer", "admin")
+SHEETS = {name: (STATIC / f"{name}.css").read_text(encoding="utf-8").strip() for name in NAMES}
 
 
 def csp_sources() -> str:
