@@ -1,10 +1,12 @@
-"""Command line: `python -m service serve | cohorts create | report | banks check`."""
+"""Command line: `python -m service serve | cohorts create | report | banks check|template|import|publish|diff|...`."""
 
 from __future__ import annotations
 
 import sys
 
 import click
+
+from service.authoring import cli as authoring_cli
 
 
 @click.group()
@@ -153,6 +155,9 @@ def report(bank_id, bank_version, cohort_ids, output_format):
 @cli.group()
 def banks():
     """Question banks."""
+
+
+authoring_cli.register(banks)
 
 
 @banks.command("check")

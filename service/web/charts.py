@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from markupsafe import Markup, escape
 
 Translate = Callable[..., str]  # gettext(message, **variables)
+Signed = Callable[[float, int], str]  # a change with its sign and so many decimals, in the page's locale
 
 WIDTH = 400
 FONT = 16  # user units; the smallest text of every chart
@@ -95,7 +96,14 @@ def score_distribution(phases: dict, _: Translate, chart_id: str = "scores") -> 
     return _svg(chart_id, plot.bottom + 2 * LINE + 10, title, desc, parts)
 
 
-def gain_distribution(paired: dict, _: Translate, chart_id: str = "gains") -> Markup | None:
+def plain_signed(value: float, digits: int) -> str:
+    """+12.5 and −3 (a real minus sign), for tests and pages without a locale."""
+    return f"{value:+.{digits}f}".replace("-", "−")
+
+
+def gain_distribution(
+    paired: dict, _: Translate, chart_id: str = "gains", signed: Signed = plain_signed
+) -> Markup | None:
     """Bars of each paired participant's change: falls, no change and rises in 10-point steps."""
     if not paired["n"]:
         return None
@@ -111,7 +119,7 @@ def gain_distribution(paired: dict, _: Translate, chart_id: str = "gains") -> Ma
         (_box(FELL), _("%(n)s fell", n=paired["declined"])),
     ]
     legend_svg, top = _legend(counts, 0)
-    mean_line = _mean_gain_words(paired, _)
+    mean_line = _mean_gain_words(paired, _, signed)
     parts = [legend_svg]
     for line in _wrap(mean_line, WIDTH):
         top += LINE
@@ -134,7 +142,7 @@ def gain_distribution(paired: dict, _: Translate, chart_id: str = "gains") -> Ma
         parts.append(f'<rect {band} fill="{ROSE}" fill-opacity="0.12"/>')
     for i, gain_bin in enumerate(shown, start=first):
         colour, edge = (FELL, None) if i < zero else (SAME, MUTED) if i == zero else (ROSE, None)
-        words = _gain_bin_words(gain_bin, _)
+        words = _gain_bin_words(gain_bin, _, signed)
         parts.append(plot.bar(plot.left + (i - first) * slot + 2, slot - 4, gain_bin["n"], colour, words, edge))
     if paired["mean_gain"] is not None:
         x = x_of(paired["mean_gain"])
@@ -143,7 +151,7 @@ def gain_distribution(paired: dict, _: Translate, chart_id: str = "gains") -> Ma
     for tick in range(-100, 101, step):
         x = x_of(tick)
         if plot.left - 1 <= x <= plot.left + plot.width + 1:
-            parts.append(_text(x, plot.bottom + LINE, f"{tick:+d}" if tick else "0", "middle", fill=MUTED))
+            parts.append(_text(x, plot.bottom + LINE, signed(tick, 0) if tick else "0", "middle", fill=MUTED))
     parts.append(_text(WIDTH / 2, plot.bottom + 2 * LINE + 2, _("Change in score (percentage points)"), "middle"))
     title = _("Change of each participant who took both tests")
     desc = " ".join(
@@ -380,26 +388,25 @@ def _phase_words(name: str, summary: dict, _: Translate) -> str:
     )
 
 
-def _mean_gain_words(paired: dict, _: Translate) -> str:
-    mean = f"{paired['mean_gain']:+.1f}"
+def _mean_gain_words(paired: dict, _: Translate, signed: Signed) -> str:
+    mean = signed(paired["mean_gain"], 1)
     low, high = paired["gain_ci95"]
     if low is None:
         return _("Mean change %(mean)s (n = %(n)s)", mean=mean, n=paired["n"])
     return _(
         "Mean change %(mean)s, 95%% CI %(low)s to %(high)s (n = %(n)s)",
         mean=mean,
-        low=f"{low:+.1f}",
-        high=f"{high:+.1f}",
+        low=signed(low, 1),
+        high=signed(high, 1),
         n=paired["n"],
     )
 
 
-def _gain_bin_words(gain_bin: dict, _: Translate) -> str:
+def _gain_bin_words(gain_bin: dict, _: Translate, signed: Signed) -> str:
     if gain_bin["low"] == gain_bin["high"]:
         return _("No change: %(n)s", n=gain_bin["n"])
-    return _(
-        "%(low)s to %(high)s points: %(n)s", low=f"{gain_bin['low']:+d}", high=f"{gain_bin['high']:+d}", n=gain_bin["n"]
-    )
+    low, high = signed(gain_bin["low"], 0), signed(gain_bin["high"], 0)
+    return _("%(low)s to %(high)s points: %(n)s", low=low, high=high, n=gain_bin["n"])
 
 
 def _topic_words(label: str, phase: str, summary: dict, _: Translate) -> str:
@@ -409,7 +416,9 @@ def _topic_words(label: str, phase: str, summary: dict, _: Translate) -> str:
     return _("%(topic)s, after: mean %(mean)s (n = %(n)s)", topic=label, mean=mean, n=summary["n"])
 
 
-def report_charts(report: dict, bank, language: str, _: Translate) -> dict[str, Markup | None]:
+def report_charts(
+    report: dict, bank, language: str, _: Translate, signed: Signed = plain_signed
+) -> dict[str, Markup | None]:
     """The trainer page's four charts of a cohort report; None where there is nothing to draw yet."""
     phases = report["phases"]
     topics = [
@@ -422,7 +431,7 @@ def report_charts(report: dict, bank, language: str, _: Translate) -> dict[str, 
     ]
     return {
         "scores": score_distribution(phases, _),
-        "gains": gain_distribution(report["paired"], _),
+        "gains": gain_distribution(report["paired"], _, signed=signed),
         "topics": topic_means(topics, _),
         "questions": item_facility(items, _),
     }

@@ -51,7 +51,8 @@ def test_a_class_after_the_post_test_gets_all_four_charts_with_their_n(small_cli
     assert "before n = 5, after n = 4" in page
     assert "by how much their score changed (n = 4)" in page
     assert "Hollow dot: before (n = 5); filled dot: after (n = 4)" in page
-    assert "<script" not in page and "https://" not in page.split("<aside>")[0]
+    analysis = page.split('data-live="analysis"')[1].split("</section>")[0]
+    assert "<script" not in analysis and "https://" not in analysis  # no chart script, no outside request
 
 
 def test_flagged_questions_are_explained_one_sentence_per_flag(small_client):

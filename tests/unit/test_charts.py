@@ -113,9 +113,9 @@ def test_a_fall_is_drawn_left_of_no_change_in_vermillion():
     _, report = class_report([[1, 1, 1, 1], [0, 0, 0, 0]], [[0, 0, 0, 1], [0, 0, 0, 0]])
     root = parse(charts.gain_distribution(report["paired"], words))
     bars = {title: bar for bar, title in titled(root, "rect")}
-    assert bars["-80 to -70 points: 1"].get("fill") == charts.FELL
-    assert float(bars["-80 to -70 points: 1"].get("x")) < float(bars["No change: 1"].get("x"))
-    assert "Mean change -37.5 (n = 2)" not in texts(root)  # two different gains: the interval exists
+    assert bars["−80 to −70 points: 1"].get("fill") == charts.FELL
+    assert float(bars["−80 to −70 points: 1"].get("x")) < float(bars["No change: 1"].get("x"))
+    assert "Mean change −37.5 (n = 2)" not in texts(root)  # two different gains: the interval exists
     assert any("95% CI" in text for text in texts(root))
 
 
