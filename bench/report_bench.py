@@ -21,7 +21,9 @@ computation misses either budget.
 from __future__ import annotations
 
 import argparse
+import gc
 import hashlib
+import io
 import os
 import platform
 import statistics
@@ -35,6 +37,7 @@ if str(REPOSITORY) not in sys.path:
     sys.path.insert(0, str(REPOSITORY))
 
 import boto3  # noqa: E402
+from botocore.awsrequest import AWSResponse  # noqa: E402
 from moto import __version__ as moto_version  # noqa: E402
 from moto import mock_aws  # noqa: E402
 from moto.core import DEFAULT_ACCOUNT_ID  # noqa: E402
@@ -54,6 +57,7 @@ from service.store.table import create_table  # noqa: E402
 
 SIZES = (100, 1_000, 10_000)
 FULL_RUNS = {100: 5, 1_000: 3, 10_000: 1}  # a full report of 10,000 spends minutes inside moto
+REPLAY_RUNS = 5
 REGION = "eu-central-1"
 QUESTIONS = 40
 TABLE = "assess-bench"
@@ -136,41 +140,88 @@ def load(cohort: Cohort, submissions: list[Submission]) -> None:
         backend.put_item(TABLE, items.submission_to_item(submission))
 
 
-class MotoClock:
-    """Time spent inside moto (its query and its response serializer), to tell it from the service's share."""
+class MotoRecorder:
+    """Times what moto does (its query and its response serializer) and keeps the answers it gives,
+    so that the same answers can be replayed to the service without moto (see `Replay`)."""
 
     def __init__(self):
         self.seconds = 0.0
-        self._original = BotocoreStubber.__call__
+        self.answers: list[tuple[int, dict, bytes]] = []
+        self._original = BotocoreStubber.process_request
 
-    def __enter__(self) -> MotoClock:
-        clock, original = self, self._original
+    def __enter__(self) -> MotoRecorder:
+        recorder, original = self, self._original
 
-        def timed(stubber, event_name, request, **kwargs):
+        def timed(stubber, request):
             started = time.perf_counter()
             try:
-                return original(stubber, event_name, request, **kwargs)
+                answer = original(stubber, request)
             finally:
-                clock.seconds += time.perf_counter() - started
+                recorder.seconds += time.perf_counter() - started
+            recorder.answers.append(answer)
+            return answer
 
-        BotocoreStubber.__call__ = timed
+        BotocoreStubber.process_request = timed
         return self
 
     def __exit__(self, *_) -> None:
-        BotocoreStubber.__call__ = self._original
+        BotocoreStubber.process_request = self._original
 
 
-def full_report_ms(services, cohort: Cohort, runs: int) -> tuple[float, float]:
-    """Median milliseconds of the whole evaluator report of one cohort, and of moto's part of it."""
-    totals, in_moto = [], []
+class _Body(io.BytesIO):
+    def stream(self, **_):
+        yield self.read()
+
+
+class Replay:
+    """A DynamoDB client whose requests are answered, in order, with answers moto gave before: the
+    service's whole path (botocore, the store, the report) with no database in the process."""
+
+    def __init__(self, answers: list[tuple[int, dict, bytes]]):
+        self.answers = answers
+        self.client = boto3.client("dynamodb", region_name=REGION, config=CLIENT_CONFIG)
+        self.client.meta.events.register("before-send.dynamodb", self._answer)
+        self._next = iter(())
+
+    def rewind(self) -> None:
+        self._next = iter(self.answers)
+
+    def _answer(self, request, **_):
+        status, headers, body = next(self._next)
+        return AWSResponse(request.url, status, headers, _Body(body if isinstance(body, bytes) else body.encode()))
+
+
+def on_moto(services, cohorts: dict[int, Cohort]) -> dict[int, dict]:
+    """Per size: the median full report on moto and moto's part of it (ms), and what moto answered."""
+    figures = {}
+    for size, cohort in cohorts.items():
+        totals, in_moto, answers = [], [], None
+        for _ in range(FULL_RUNS.get(size, 1)):
+            with MotoRecorder() as recorder:
+                started = time.perf_counter()
+                report = operations.evaluator_report(services, cohort_ids=[cohort.id])
+                totals.append((time.perf_counter() - started) * 1000)
+            in_moto.append(recorder.seconds * 1000)
+            answers = answers or recorder.answers
+            assert report["paired"]["n"] == size
+        figures[size] = {"full": statistics.median(totals), "moto": statistics.median(in_moto), "answers": answers}
+        print(f"on moto, {size:,} paired: {figures[size]['full']:,.0f} ms", file=sys.stderr)
+    return figures
+
+
+def replayed_ms(settings: Settings, bank: Bank, cohort: Cohort, answers: list, runs: int) -> tuple[float, list]:
+    """Median milliseconds of the full report with moto's answers replayed; and the submissions read."""
+    replay = Replay(answers)
+    services = operations.Services(settings, Store(replay.client, TABLE), BankRegistry([bank]))
+    timings = []
     for _ in range(runs):
-        with MotoClock() as clock:
-            started = time.perf_counter()
-            report = operations.evaluator_report(services, cohort_ids=[cohort.id])
-            totals.append((time.perf_counter() - started) * 1000)
-        in_moto.append(clock.seconds * 1000)
-        assert report["paired"]["n"] * 2 == report["phases"]["pre"]["n"] + report["phases"]["post"]["n"]
-    return statistics.median(totals), statistics.median(in_moto)
+        replay.rewind()
+        started = time.perf_counter()
+        operations.evaluator_report(services, cohort_ids=[cohort.id])
+        timings.append((time.perf_counter() - started) * 1000)
+    replay.rewind()
+    services.store.get_cohort(cohort.id)
+    return statistics.median(timings), list(services.store.cohort_submissions(cohort.id))
 
 
 def computation_ms(bank: Bank, submissions: dict[int, list[Submission]], rounds: int) -> dict[int, float]:
@@ -185,26 +236,26 @@ def computation_ms(bank: Bank, submissions: dict[int, list[Submission]], rounds:
 
 
 def measure(sizes: tuple[int, ...], rounds: int) -> dict[int, dict[str, float]]:
-    """Per size: the full report and moto's part of it (ms), and the computation alone (ms)."""
+    """Per size (ms): the full report on moto and moto's part of it, the full report replayed without
+    moto, and the computation alone."""
     os.environ.update({"AWS_ACCESS_KEY_ID": "bench", "AWS_SECRET_ACCESS_KEY": "bench", "AWS_DEFAULT_REGION": REGION})
     bank = bench_bank()
-    secrets = {
-        f"ASSESS_{name}": "bench-secret-long-enough-123" for name in ("HMAC_KEY", "ADMIN_TOKEN", "EVALUATOR_TOKEN")
-    }
+    names = ("HMAC_KEY", "ADMIN_TOKEN", "EVALUATOR_TOKEN")
+    secrets = {f"ASSESS_{name}": "bench-secret-long-enough-123" for name in names}
     settings = Settings.from_environment(secrets | {"ASSESS_TABLE": TABLE, "AWS_REGION": REGION})
-    figures = {}
+    cohorts = {size: cohort_of(bank, size) for size in sizes}
     with mock_aws():
         client = boto3.client("dynamodb", region_name=REGION, config=CLIENT_CONFIG)
         create_table(client, TABLE)
-        services = operations.Services(settings, Store(client, TABLE), BankRegistry([bank]))
-        cohorts = {size: cohort_of(bank, size) for size in sizes}
         for size, cohort in cohorts.items():
             load(cohort, simulated_submissions(bank, cohort, size))
-        for size, cohort in cohorts.items():
-            full, in_moto = full_report_ms(services, cohort, FULL_RUNS.get(size, 1))
-            figures[size] = {"full": full, "moto": in_moto}
-            print(f"full report, {size:,} paired: {full:,.0f} ms ({in_moto:,.0f} ms in moto)", file=sys.stderr)
-        loaded = {size: list(services.store.cohort_submissions(cohorts[size].id)) for size in sizes}
+        figures = on_moto(operations.Services(settings, Store(client, TABLE), BankRegistry([bank])), cohorts)
+    dynamodb_backends.reset()  # moto's millions of objects would slow every garbage collection below
+    gc.collect()
+    loaded = {}
+    for size, cohort in cohorts.items():
+        answers = figures[size].pop("answers")
+        figures[size]["replayed"], loaded[size] = replayed_ms(settings, bank, cohort, answers, REPLAY_RUNS)
     for size, ms in computation_ms(bank, loaded, rounds).items():
         figures[size]["alone"] = ms
     return figures

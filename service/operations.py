@@ -232,7 +232,8 @@ def cohort_page(services: Services, after: str | None = None, limit: int = 20) -
 
 
 def cohort_submissions(services: Services, cohort: Cohort) -> list[Submission]:
-    return list(services.store.cohort_submissions(cohort.id))
+    """A cohort's submissions as its report needs them: scores without the answers (see Store)."""
+    return list(services.store.cohort_submissions(cohort.id, scores_only=True))
 
 
 def _check_demographics(bank: Bank, given: Mapping[str, str]) -> dict[str, str]:
@@ -328,7 +329,7 @@ def evaluator_report(
     bank = services.banks.get(bank_id, bank_version)
     if bank is None:
         raise NotFound(N_("no such bank version"))
-    submissions = [sub for cohort in cohorts for sub in services.store.cohort_submissions(cohort.id)]
+    submissions = [sub for cohort in cohorts for sub in services.store.cohort_submissions(cohort.id, scores_only=True)]
     single = cohorts[0].id if cohort_ids and len(cohorts) == 1 else None
     report = cohort_report(bank, submissions, cohort_id=single)
     report["cohort_ids"] = [cohort.id for cohort in cohorts]

@@ -74,6 +74,27 @@ def cohort_from_item(item: dict) -> Cohort:
         raise ItemError(f"cohort item {data.get('pk')!r} lacks {exc}") from None
 
 
+# What a report reads of a submission: everything but the answers and the demographics. The answers
+# (a list per question) are most of an item's size and most of botocore's cost of parsing it.
+SCORE_ATTRIBUTES = (
+    "schema_version",
+    "cohort_id",
+    "phase",
+    "participant_hash",
+    "submission_id",
+    "language",
+    "bank_id",
+    "bank_version",
+    "bank_sha256",
+    "submitted_at",
+    "points",
+    "max_points",
+    "percent",
+    "marks",
+    "by_topic",
+)
+
+
 def submission_to_item(submission: Submission) -> dict:
     score = submission.score
     return _serialize(

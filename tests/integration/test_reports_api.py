@@ -8,6 +8,7 @@ import pytest
 
 from service.app import create_app
 from service.domain.banks import BankRegistry
+from service.domain.report import cohort_report
 from tests.conftest import ADMIN, EVALUATOR
 from tests.factories import small_bank
 from tests.integration.test_api_basics import create_cohort, submit
@@ -166,3 +167,17 @@ def test_openapi_describes_the_evaluator_report(small_client):
     schemas = document["components"]["schemas"]
     assert {"mean_gain", "gain_ci95", "normalized_gain_excluded"} <= set(schemas["Paired"]["properties"])
     assert {"facility_pre", "mcnemar_p", "flags"} <= set(schemas["Item"]["properties"])
+
+
+def test_reports_read_scores_without_answers_and_get_the_same_numbers(small_app, store):
+    client = small_app.test_client()
+    cohort_id = class_of(client, [(WRONG, RIGHT), (HALF, RIGHT), (RIGHT, None)])
+    full = list(store.cohort_submissions(cohort_id))
+    scores = list(store.cohort_submissions(cohort_id, scores_only=True))
+    assert any(s.answers for s in full) and all(s.answers == {} and s.demographics == {} for s in scores)
+    assert [(s.participant_hash, s.phase, s.score) for s in scores] == [
+        (s.participant_hash, s.phase, s.score) for s in full
+    ]
+    bank = small_app.extensions["assess"].banks.get("small", "1")
+    evaluators = report(client, f"cohort_id={cohort_id}").json
+    assert evaluators == cohort_report(bank, full, cohort_id=cohort_id) | {"cohort_ids": [cohort_id]}
