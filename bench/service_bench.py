@@ -38,10 +38,11 @@ FULL = {
 TINY = {"repeat": 2, "report_sizes": (3,), "report_repeat": 2, "growth": (10, 100), "timed_up_to": 10}
 
 
-def form_fields(harness_: Harness, html: str, answers: dict[str, list[str]]) -> dict:
+def form_fields(html: str, answers: dict[str, list[str]]) -> dict:
+    """What the phone's form sends: its hidden fields, the remembered code (post-test), the answers."""
     import re
 
-    fields = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', html))
+    fields = dict(re.findall(r'<input type="(?:hidden|text)"(?: id="[^"]*")? name="([^"]+)" value="([^"]*)"', html))
     data = {k: v for k, v in fields.items() if k in ("submission_id", "phase", "lang", "participant_code")}
     for question_id, picked in answers.items():
         data[f"a.{question_id}"] = picked
@@ -75,11 +76,11 @@ def operations(h: Harness, repeat: int, report_sizes, report_repeat: int) -> lis
             browser = h.app.test_client()
             if phase == "post":
                 first = browser.get(f"/c/{cohort_id}?phase=pre").get_data(as_text=True)
-                browser.post(f"/c/{cohort_id}", data=form_fields(h, first, answers))
+                browser.post(f"/c/{cohort_id}", data=form_fields(first, answers))
                 h.meter.reset()
             page = browser.get(f"/c/{cohort_id}?phase={phase}").get_data(as_text=True)
             h.meter.reset()
-            return _timed_post(browser, f"/c/{cohort_id}", form_fields(h, page, answers))
+            return _timed_post(browser, f"/c/{cohort_id}", form_fields(page, answers))
 
         return send
 
