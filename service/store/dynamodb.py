@@ -14,7 +14,7 @@ from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
 from service.domain.models import Cohort, Submission
-from service.errors import N_, Conflict, NotFound, Unavailable
+from service.errors import N_, CohortClosed, Conflict, NotFound, Unavailable
 from service.store import items
 from service.store.table import COHORTS_INDEX
 
@@ -66,7 +66,7 @@ class Store:
         return items.cohort_from_item(item) if item else None
 
     def set_phases(self, cohort_id: str, phases: dict[str, bool]) -> Cohort:
-        """Open or close phases; only the named phases change."""
+        """Open or close phases; only the named phases change. A cohort closed for good refuses."""
         names = {"#phases": "phases"}
         values = {}
         sets = []
@@ -74,21 +74,48 @@ class Store:
             names[f"#p{index}"] = phase
             values[f":v{index}"] = {"M": {"open": {"BOOL": is_open}}}
             sets.append(f"#phases.#p{index} = :v{index}")
+        return self._update_cohort(
+            cohort_id,
+            UpdateExpression="SET " + ", ".join(sets),
+            ConditionExpression="attribute_exists(pk) AND attribute_not_exists(closed_at)",
+            ExpressionAttributeNames=names,
+            ExpressionAttributeValues=values,
+        )
+
+    def close_cohort(self, cohort_id: str, closed_at: str) -> Cohort:
+        """Close a cohort for good: both phases closed, `closed_at` set once (closing again keeps the first)."""
+        closed = {"M": {"open": {"BOOL": False}}}
+        return self._update_cohort(
+            cohort_id,
+            UpdateExpression="SET closed_at = if_not_exists(closed_at, :at), #phases = :phases",
+            ConditionExpression="attribute_exists(pk)",
+            ExpressionAttributeNames={"#phases": "phases"},
+            ExpressionAttributeValues={":at": {"S": closed_at}, ":phases": {"M": {"pre": closed, "post": closed}}},
+        )
+
+    def set_trainer_token_hash(self, cohort_id: str, token_hash: str) -> Cohort:
+        """Replace the trainer token's hash: the old token stops working at once."""
+        return self._update_cohort(
+            cohort_id,
+            UpdateExpression="SET trainer_token_hash = :hash",
+            ConditionExpression="attribute_exists(pk)",
+            ExpressionAttributeValues={":hash": {"S": token_hash}},
+        )
+
+    def _update_cohort(self, cohort_id: str, **arguments) -> Cohort:
+        """One conditional UpdateItem on a cohort. A failed condition is NotFound when the cohort does
+        not exist and CohortClosed when it does (the only other condition any caller sets)."""
         with _translated_errors():
             try:
                 answer = self.client.update_item(
-                    TableName=self.table_name,
-                    Key=items.cohort_key(cohort_id),
-                    UpdateExpression="SET " + ", ".join(sets),
-                    ConditionExpression="attribute_exists(pk)",
-                    ExpressionAttributeNames=names,
-                    ExpressionAttributeValues=values,
-                    ReturnValues="ALL_NEW",
+                    TableName=self.table_name, Key=items.cohort_key(cohort_id), ReturnValues="ALL_NEW", **arguments
                 )
             except ClientError as exc:
-                if _error_code(exc) == "ConditionalCheckFailedException":
+                if _error_code(exc) != "ConditionalCheckFailedException":
+                    raise
+                if self.get_cohort(cohort_id) is None:
                     raise NotFound(N_("no such cohort")) from None
-                raise
+                raise CohortClosed(N_("this cohort is closed for good")) from None
         return items.cohort_from_item(answer["Attributes"])
 
     def list_cohorts(self, newest_first: bool = True) -> Iterator[Cohort]:

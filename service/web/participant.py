@@ -33,6 +33,8 @@ class FormState:
 def test_page(cohort_id: str):
     cohort, bank = operations.find_cohort(services(), cohort_id)
     _choose_language(cohort, bank)
+    if cohort.closed:
+        return _ended_page(cohort, bank)
     remembered_code = request.cookies.get(_code_cookie(cohort.id), "")
     phase = _choose_phase(cohort, request.args.get("phase"), remembered_code)
     if phase is None:
@@ -45,6 +47,9 @@ def test_page(cohort_id: str):
 @bp.post("/c/<cohort_id>")
 def submit_test(cohort_id: str):
     cohort, bank = operations.find_cohort(services(), cohort_id)
+    if cohort.closed:
+        _choose_language(cohort, bank)
+        return _ended_page(cohort, bank)
     state = _read_form(bank)
     switch_to = request.form.get("switch_lang")
     if switch_to in bank.languages:
@@ -92,6 +97,11 @@ def submit_test(cohort_id: str):
         secure=request.is_secure,
     )
     return response
+
+
+def _ended_page(cohort: Cohort, bank: Bank):
+    """A cohort closed for good: say so plainly (410 Gone: it will not open again), keep no form."""
+    return render_template("participant/ended.html", cohort=cohort, bank=bank), 410
 
 
 def _test_form(cohort: Cohort, bank: Bank, state: FormState, error: ServiceError | None = None):
