@@ -1,8 +1,10 @@
 """The trainer's cohort page: live counts and scores, the participant link as a QR code, and the
 buttons that open and close each phase.
 
-The trainer link carries the secret once: it is moved into an HttpOnly, SameSite=Strict cookie
-scoped to the cohort's path and the browser is redirected to a URL without it.
+The trainer link carries the secret once: it is moved into an HttpOnly, SameSite=Strict session
+cookie (Secure over https) scoped to the cohort's path, and the browser is redirected to a URL
+without it. A session cookie ends with the browser, so a shared or projector computer does not keep
+a cohort open for the next person; the trainer opens the link again.
 """
 
 from __future__ import annotations
@@ -17,7 +19,6 @@ from service.web import auth, base_url, services
 
 bp = Blueprint("trainer", __name__)
 COOKIE = "trainer"
-COOKIE_DAYS = 30
 REFRESH_SECONDS = 15
 
 
@@ -30,7 +31,6 @@ def cohort_page(cohort_id: str):
         response.set_cookie(
             COOKIE,
             token,
-            max_age=COOKIE_DAYS * 86400,
             path=f"/cohorts/{cohort_id}",
             httponly=True,
             samesite="Strict",

@@ -287,3 +287,16 @@ def test_a_small_cohort_created_through_the_api_on_dynamodb_is_suppressed_too(cl
     exported = client.get(f"/api/v1/exports/submissions?format=csv&cohort_id={cohort_id}", headers=EVALUATOR)
     rows = list(csv.DictReader(io.StringIO(exported.text.removeprefix("\ufeff"))))
     assert len(rows) == 3 and {row["demographic.role"] for row in rows} == {SUPPRESSED}
+
+
+def pseudonyms(client, query: str) -> set[str]:
+    response = client.get(f"/api/v1/exports/participants?format=csv&{query}", headers=EVALUATOR)
+    return {row["pseudonym"] for row in csv.DictReader(io.StringIO(response.text.removeprefix("\ufeff")))}
+
+
+def test_two_exports_join_only_when_asked_for_under_the_same_pseudonym_key(realistic_client):
+    first, second = pseudonyms(realistic_client, "format=csv"), pseudonyms(realistic_client, "format=csv")
+    assert len(first) == 195 and first.isdisjoint(second)  # each export its own random key
+    study = pseudonyms(realistic_client, "pseudonym_key=study-a")
+    assert study == pseudonyms(realistic_client, "pseudonym_key=study-a")
+    assert study.isdisjoint(pseudonyms(realistic_client, "pseudonym_key=study-b")) and study.isdisjoint(first)

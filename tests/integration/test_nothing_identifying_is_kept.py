@@ -75,6 +75,7 @@ def cohort_life(app, dynamodb):
     for code in codes_seen:  # post-tests linked by code
         body = {"submission_id": str(uuid.uuid4()), "phase": "post", "language": "en", "answers": {}}
         assert client.post(submissions, json=body | {"participant_code": code.lower()}).status_code == 201
+    before_rotation = all_items(dynamodb)
     rotated = client.post(f"/api/v1/cohorts/{cohort_id}/trainer-token", headers=ADMIN).json
     secrets_seen.append(rotated["trainer_token"])
     client.post(f"/api/v1/cohorts/{cohort_id}/close", headers=ADMIN)
@@ -82,7 +83,14 @@ def cohort_life(app, dynamodb):
     for kind in ("submissions", "participants"):
         archive = zipfile.ZipFile(io.BytesIO(client.get(f"/api/v1/exports/{kind}?format=zip", headers=EVALUATOR).data))
         exports.extend(archive.read(name).decode("utf-8") for name in archive.namelist())
-    return {"codes": codes_seen, "secrets": secrets_seen, "exports": exports, "stored": all_items(dynamodb)}
+    stored = all_items(dynamodb)
+    return {
+        "codes": codes_seen,
+        "secrets": secrets_seen,
+        "exports": exports,
+        "stored": stored,
+        "before": before_rotation,
+    }
 
 
 def variants(code: str) -> set[str]:
@@ -91,7 +99,7 @@ def variants(code: str) -> set[str]:
 
 
 def test_stored_items_hold_no_code_token_secret_or_free_text(flow):
-    stored = json.dumps(flow["stored"], ensure_ascii=False)
+    stored = json.dumps([flow["before"], flow["stored"]], ensure_ascii=False)
     assert len([item for item in flow["stored"] if item["type"]["S"] == "submission"]) == 14
     for code in flow["codes"]:
         assert not any(variant in stored for variant in variants(code)), code
@@ -122,3 +130,14 @@ def test_a_stored_hash_cannot_be_turned_back_into_a_code_without_the_key(flow):
     key = ENVIRONMENT["ASSESS_HMAC_KEY"].encode()
     assert {codes.participant_hash(key, cohort_id, code) for code in flow["codes"]} == stored
     assert not {codes.participant_hash(b"another key", cohort_id, code) for code in flow["codes"]} & stored
+
+
+def test_times_are_stored_to_the_minute_only(flow):
+    stamps = [
+        item[name]["S"]
+        for item in flow["stored"]
+        for name in ("submitted_at", "created_at", "closed_at")
+        if name in item
+    ]
+    assert len(stamps) == 14 + 2
+    assert all(re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\dZ", stamp) for stamp in stamps), stamps

@@ -17,6 +17,7 @@ def test_trainer_link_sets_a_strict_httponly_cookie_and_redirects_without_the_se
     assert response.headers["Location"] == f"/cohorts/{created['cohort_id']}"
     cookie = response.headers["Set-Cookie"]
     assert "HttpOnly" in cookie and "SameSite=Strict" in cookie and f"Path=/cohorts/{created['cohort_id']}" in cookie
+    assert "Max-Age" not in cookie and "Expires" not in cookie  # a session cookie, gone with the browser
 
 
 def test_cohort_page_shows_counts_scores_and_the_participant_qr_code(small_client):
