@@ -70,6 +70,7 @@ def create_cohort(
     language: str | None = None,
     region: str | None = None,
     phases: Mapping[str, bool] | None = None,
+    shuffle: bool = False,
 ) -> NewCohort:
     bank = services.banks.get(bank_id, bank_version)
     if bank is None:
@@ -96,6 +97,7 @@ def create_cohort(
         phases=state,
         trainer_token_hash=token_hash(trainer_token),
         created_at=now_to_the_minute(),
+        shuffle=shuffle,
     )
     services.store.create_cohort(cohort)
     logger.info("cohort created", extra={"cohort_id": cohort.id, "bank_id": bank.id, "bank_version": bank.version})
@@ -197,6 +199,39 @@ def participant_history(services: Services, cohort: Cohort, participant_code: st
     """Both phases of the participant holding this code (for the result page's pre vs post)."""
     digest = codes.participant_hash(services.settings.hmac_key, cohort.id, participant_code)
     return services.store.participant_submissions(cohort.id, digest)
+
+
+@dataclass(frozen=True)
+class CohortSummary:
+    """A cohort with how many took each phase and both: a row of the coordinator's list."""
+
+    cohort: Cohort
+    pre: int
+    post: int
+    paired: int
+
+
+def cohort_page(services: Services, after: str | None = None, limit: int = 20) -> tuple[list[CohortSummary], str]:
+    """A page of cohorts, newest first, with counts, and the key of the next page ("" on the last).
+
+    Counts cost one key-only Query per cohort on the page (run a few at a time): cheap for a page of
+    20 cohorts of ≤ 90 participants, and it keeps the submission write a single conditional put
+    (no counters to keep in step; see docs/data-model.md)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    cohorts, next_key = services.store.cohorts_page(limit, after)
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        taken = list(pool.map(services.store.participant_phases, [c.id for c in cohorts]))
+    rows = [
+        CohortSummary(
+            cohort,
+            pre=sum("pre" in phases for phases in participants.values()),
+            post=sum("post" in phases for phases in participants.values()),
+            paired=sum(len(phases) == 2 for phases in participants.values()),
+        )
+        for cohort, participants in zip(cohorts, taken, strict=True)
+    ]
+    return rows, next_key or ""
 
 
 def cohort_submissions(services: Services, cohort: Cohort) -> list[Submission]:

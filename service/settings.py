@@ -46,6 +46,16 @@ _WEAK_TOKENS = ("", "admin", "evaluator", "token", "secret", "password", "change
 _WEAK_HASHES = {hashlib.sha256(word.encode()).hexdigest() for word in _WEAK_TOKENS}
 _SHA256_HEX = re.compile(r"^[0-9a-f]{64}$")
 GENERATE_HINT = "generate one with: python -c 'import secrets; print(secrets.token_urlsafe(32))'"
+# The regions a coordinator picks a cohort's region from (ASSESS_REGIONS, comma-separated, overrides).
+UKRAINIAN_REGIONS = (
+    "Вінницька область", "Волинська область", "Дніпропетровська область", "Донецька область",
+    "Житомирська область", "Закарпатська область", "Запорізька область", "Івано-Франківська область",
+    "Київська область", "Кіровоградська область", "Луганська область", "Львівська область",
+    "Миколаївська область", "Одеська область", "Полтавська область", "Рівненська область",
+    "Сумська область", "Тернопільська область", "Харківська область", "Херсонська область",
+    "Хмельницька область", "Черкаська область", "Чернівецька область", "Чернігівська область",
+    "Автономна Республіка Крим", "м. Київ", "м. Севастополь",
+)  # fmt: skip
 
 
 class SettingsError(ValueError):
@@ -74,6 +84,7 @@ class Settings:
     max_body_bytes: int = 64 * 1024
     trusted_proxies: int = 0
     demo_cohort_id: str | None = None
+    regions: tuple[str, ...] = UKRAINIAN_REGIONS
 
     @property
     def deployed(self) -> bool:
@@ -109,6 +120,7 @@ class Settings:
             k_anonymity=_positive_int(env, "ASSESS_K_ANONYMITY", 5),
             max_body_bytes=_positive_int(env, "ASSESS_MAX_BODY_BYTES", 64 * 1024),
             trusted_proxies=_positive_int(env, "ASSESS_TRUSTED_PROXIES", 0, minimum=0),
+            regions=_regions(env.get("ASSESS_REGIONS")),
         )
 
 
@@ -182,6 +194,16 @@ def load_secrets_parameter(name: str) -> dict[str, str]:
     if unknown:
         raise SettingsError(f"ASSESS_SECRETS_PARAMETER {name!r} holds unknown keys: {', '.join(unknown)}")
     return {key: str(val) for key, val in value.items()}
+
+
+def _regions(raw: str | None) -> tuple[str, ...]:
+    if raw is None or not raw.strip():
+        return UKRAINIAN_REGIONS
+    regions = tuple(dict.fromkeys(name.strip() for name in raw.split(",") if name.strip()))
+    too_long = [name for name in regions if len(name) > 80]
+    if too_long:
+        raise SettingsError(f"ASSESS_REGIONS: a region name is at most 80 characters, not {too_long[0]!r}")
+    return regions
 
 
 def _positive_int(env, name: str, default: int, minimum: int = 1) -> int:

@@ -123,6 +123,7 @@ class Cohort:
     trainer_token_hash: str
     created_at: str  # ISO 8601, UTC, to the minute
     closed_at: str | None = None  # set once by the coordinator: closed for good, never reopened
+    shuffle: bool = False  # question and option order shuffled per participant (scoring uses ids)
 
     @property
     def closed(self) -> bool:

@@ -128,6 +128,45 @@ class Store:
         for item in pages:
             yield items.cohort_from_item(item)
 
+    def cohorts_page(self, limit: int, after: str | None = None) -> tuple[list[Cohort], str | None]:
+        """One page of cohorts, newest first, by a Query on the cohorts index that starts after the
+        index key `after` (`<created_at>#<cohort_id>`, as returned for the previous page). Asks for one
+        more than `limit` so that the last page is known to be the last without an empty extra page."""
+        arguments = {
+            "TableName": self.table_name,
+            "IndexName": COHORTS_INDEX,
+            "KeyConditionExpression": "gsi1pk = :kind",
+            "ExpressionAttributeValues": {":kind": {"S": "COHORTS"}},
+            "ScanIndexForward": False,
+            "Limit": limit + 1,
+        }
+        if after:
+            cohort_id = after.partition("#")[2]
+            arguments["ExclusiveStartKey"] = {
+                **items.cohort_key(cohort_id),
+                "gsi1pk": {"S": "COHORTS"},
+                "gsi1sk": {"S": after},
+            }
+        with _translated_errors():
+            found = [items.cohort_from_item(item) for item in self.client.query(**arguments).get("Items", [])]
+        if len(found) <= limit:
+            return found, None
+        last = found[limit - 1]
+        return found[:limit], f"{last.created_at}#{last.id}"
+
+    def participant_phases(self, cohort_id: str) -> dict[str, set[str]]:
+        """Which phases each participant (by hash) of a cohort took, read from the sort keys alone."""
+        pages = self._query(
+            KeyConditionExpression="pk = :pk AND begins_with(sk, :prefix)",
+            ExpressionAttributeValues={":pk": {"S": f"COHORT#{cohort_id}"}, ":prefix": {"S": "SUB#"}},
+            ProjectionExpression="sk",
+        )
+        phases: dict[str, set[str]] = {}
+        for item in pages:
+            _, participant, phase = item["sk"]["S"].split("#", 2)
+            phases.setdefault(participant, set()).add(phase)
+        return phases
+
     def put_submission(self, submission: Submission) -> tuple[Submission, bool]:
         """Store a submission once per participant and phase, by a conditional write.
 

@@ -48,6 +48,7 @@ def cohort_to_item(cohort: Cohort) -> dict:
             "trainer_token_hash": cohort.trainer_token_hash,
             "created_at": cohort.created_at,
             "closed_at": cohort.closed_at,
+            "shuffle": cohort.shuffle,
         }
     )
 
@@ -67,6 +68,7 @@ def cohort_from_item(item: dict) -> Cohort:
             trainer_token_hash=data["trainer_token_hash"],
             created_at=data["created_at"],
             closed_at=data.get("closed_at"),
+            shuffle=bool(data.get("shuffle", False)),
         )
     except (KeyError, AttributeError, TypeError) as exc:
         raise ItemError(f"cohort item {data.get('pk')!r} lacks {exc}") from None

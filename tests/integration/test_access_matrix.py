@@ -34,25 +34,62 @@ def only(status: int, *roles: str, others: int) -> dict[str, int]:
     return {role: status if role in roles else others for role in ROLES}
 
 
-def new_submission(_world) -> dict:
+def new_submission(_world, _role) -> dict:
     return {"submission_id": str(uuid.uuid4()), "phase": "pre", "language": "uk", "answers": {"q1": ["b"]}}
 
 
-def new_form(_world) -> dict:
+def new_form(_world, _role) -> dict:
     return {"submission_id": str(uuid.uuid4()), "phase": "pre", "lang": "uk", "a.q1": "b"}
 
 
-def this_cohort(world) -> dict:
+def this_cohort(world, _role) -> dict:
     return {"cohort_id": world.cohort_id}
+
+
+def console_form(**fields) -> Callable:
+    """A console form: the session's CSRF secret (only a logged-in coordinator has one) and fields."""
+    return lambda world, role: {"csrf": world.values.get("csrf", "")} | fields
+
+
+def login_form(world, role) -> dict:
+    """The login form holding whatever token the role holds."""
+    tokens = {
+        "right_trainer": world.trainer_token,
+        "wrong_trainer": world.other_trainer_token,
+        "evaluator": ENVIRONMENT["ASSESS_EVALUATOR_TOKEN"],
+        "coordinator": ENVIRONMENT["ASSESS_ADMIN_TOKEN"],
+    }
+    return {"token": tokens.get(role, "")}
 
 
 @dataclass(frozen=True)
 class Case:
     expect: dict[str, int]
-    json: Callable | None = None
+    json: Callable | None = None  # (world, role) -> body
     form: Callable | None = None
     query: Callable | None = None
     static: bool = False  # a public file: cacheable, the only thing that is
+    refused: int | None = None  # what a role that may not use the route gets, when not evident
+    allowed: tuple[str, ...] = ()  # the roles that may use it, when not evident from the statuses
+
+    @property
+    def refusal(self) -> int | None:
+        """What a role that may not use the route gets (the role with nothing gets it on every route
+        that is not public); None for public routes."""
+        if self.refused is not None:
+            return self.refused
+        status = self.expect["none"]
+        return status if status in (303, 401, 404) and len(set(self.expect.values())) > 1 else None
+
+    def refuses(self, role: str) -> bool:
+        if self.refusal is None or role in self.allowed:
+            return False
+        return self.expect[role] == self.refusal
+
+
+def console(status: int, **options) -> Case:
+    """A console route: the logged-in coordinator gets `status`, everyone else a 303 to the login page."""
+    return Case(only(status, "coordinator", others=303), refused=303, allowed=("coordinator",), **options)
 
 
 ACCESS: dict[tuple[str, str], Case] = {
@@ -68,23 +105,40 @@ ACCESS: dict[tuple[str, str], Case] = {
     # the trainer's pages: the cohort's own secret, in the cookie the trainer link sets
     ("GET", "/cohorts/<cohort_id>"): Case(only(200, "right_trainer", others=404)),
     ("POST", "/cohorts/<cohort_id>/phases"): Case(
-        only(303, "right_trainer", others=404), form=lambda w: {"phase": "post", "open": "0"}
+        only(303, "right_trainer", others=404), form=lambda w, r: {"phase": "post", "open": "0"}
     ),
     # the trainer's API, also open to the coordinator; everyone else sees an unknown cohort
     ("PATCH", "/api/v1/cohorts/<cohort_id>"): Case(
-        only(200, "right_trainer", "coordinator", others=404), json=lambda w: {"phases": {"post": {"open": False}}}
+        only(200, "right_trainer", "coordinator", others=404), json=lambda w, r: {"phases": {"post": {"open": False}}}
     ),
     ("GET", "/api/v1/cohorts/<cohort_id>/report"): Case(only(200, "right_trainer", "coordinator", others=404)),
     # the coordinator's API: 401 for anyone else, before anything is looked up
     ("POST", "/api/v1/cohorts"): Case(
-        only(201, "coordinator", others=401), json=lambda w: {"bank_id": "small", "bank_version": "1", "label": "New"}
+        only(201, "coordinator", others=401),
+        json=lambda w, r: {"bank_id": "small", "bank_version": "1", "label": "New"},
     ),
     ("POST", "/api/v1/cohorts/<cohort_id>/trainer-token"): Case(only(200, "coordinator", others=401)),
     ("POST", "/api/v1/cohorts/<cohort_id>/close"): Case(only(200, "coordinator", others=401)),
     # the evaluator's exports
     ("GET", "/api/v1/exports/submissions"): Case(only(200, "evaluator", others=401), query=this_cohort),
     ("GET", "/api/v1/exports/participants"): Case(only(200, "evaluator", others=401), query=this_cohort),
+    # the coordinator's console: a session from the login form; everyone else is sent to log in (303)
+    ("GET", "/admin/login"): Case(only(303, "coordinator", others=200)),
+    ("POST", "/admin/login"): Case(only(303, "coordinator", others=401), form=login_form),
+    ("POST", "/admin/logout"): console(303, form=console_form()),
+    ("GET", "/admin"): console(200),
+    ("GET", "/admin/banks"): console(200),
+    ("GET", "/admin/banks/<bank_id>/<version>"): console(200),
+    ("GET", "/admin/cohorts/new"): console(200),
+    ("POST", "/admin/cohorts"): console(
+        200, form=console_form(bank="small@1", label="New", language="uk", open_pre="1", open_post="1")
+    ),
+    ("GET", "/admin/cohorts/<cohort_id>"): console(200),
+    ("POST", "/admin/cohorts/<cohort_id>/phases"): console(303, form=console_form(phase="post", open="0")),
+    ("POST", "/admin/cohorts/<cohort_id>/trainer-link"): console(200, form=console_form()),
+    ("POST", "/admin/cohorts/<cohort_id>/close"): console(303, form=console_form(confirm="yes")),
 }
+LOGIN_PAGE = "/admin/login"
 
 
 def build_app(store: Store):
@@ -144,6 +198,8 @@ def client_as(world: World, role: str, cohort_id: str):
         headers |= EVALUATOR
     elif role == "coordinator":
         headers |= ADMIN
+        assert client.post(LOGIN_PAGE, data={"token": ENVIRONMENT["ASSESS_ADMIN_TOKEN"]}).status_code == 303
+        world.values["csrf"] = re.search(r'name="csrf" value="([^"]+)"', client.get("/admin").text).group(1)
     return client, headers
 
 
@@ -164,11 +220,11 @@ def call(world: World, role: str, method: str, rule: str, cohort_id: str):
     client, headers = client_as(world, role, cohort_id)
     arguments = {"headers": headers}
     if case.json:
-        arguments["json"] = case.json(world)
+        arguments["json"] = case.json(world, role)
     if case.form:
-        arguments["data"] = case.form(world)
+        arguments["data"] = case.form(world, role)
     if case.query:
-        arguments["query_string"] = case.query(world)
+        arguments["query_string"] = case.query(world, role)
     return client.open(path_for(rule, cohort_id), method=method, **arguments)
 
 
@@ -180,7 +236,7 @@ def assert_security_headers(response, case: Case) -> None:
     assert response.headers["Referrer-Policy"] == "no-referrer"
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     if not case.static:
-        assert response.headers["Cache-Control"] == "no-store, private"
+        assert "no-store" in response.headers["Cache-Control"].split(", ")
 
 
 def test_every_route_has_an_entry_and_every_entry_a_route():
@@ -203,6 +259,10 @@ def test_route_answers_each_role_with_its_exact_status(world, method, rule, role
     response = call(world, role, method, rule, world.cohort_id)
     assert response.status_code == case.expect[role], response.get_data(as_text=True)[:500]
     assert_security_headers(response, case)
+    if case.refused == 303 and case.refuses(role):
+        assert response.headers["Location"].endswith(LOGIN_PAGE)  # sent to log in, not let through
+    elif role == "coordinator" and rule.startswith("/admin/cohorts/<cohort_id>") and response.status_code == 303:
+        assert response.headers["Location"].endswith(f"/admin/cohorts/{world.cohort_id}")
     if rule.startswith("/api/") and response.status_code >= 400:
         assert set(response.json["error"]) == {"code", "message", "fields"}
 
@@ -214,11 +274,11 @@ def test_an_unknown_cohort_answers_exactly_like_a_cohort_one_may_not_see(world, 
     if case is None:
         pytest.fail(f"{method} {rule} has no entry in ACCESS")
     unknown = call(world, role, method, rule, UNKNOWN_COHORT)
-    expected = 401 if case.expect[role] == 401 else 404
-    assert unknown.status_code == expected
-    if case.expect[role] in (401, 404):
+    if case.refuses(role):
         known = call(world, role, method, rule, world.cohort_id)
-        assert known.get_data() == unknown.get_data()
+        assert (unknown.status_code, unknown.get_data()) == (known.status_code, known.get_data())
+    else:  # a role that may use the route (or a public route) learns that there is no such cohort
+        assert unknown.status_code == 404
 
 
 @pytest.mark.parametrize(
