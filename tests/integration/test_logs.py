@@ -101,6 +101,17 @@ def cohort_life(app, dynamodb) -> dict:
     late = refused | {"answers": {}, "participant_code": codes[2]}
     assert client.post(submissions, json=late).status_code == 409
     assert phone.get(f"/c/{cohort_id}").status_code == 410
+    # the coordinator's console: a refused login, a login, a cohort, a new trainer link, closing
+    console = app.test_client()
+    console.environ_base.update(CLIENT)
+    assert console.post("/admin/login", data={"token": trainer}).status_code == 401
+    assert console.post("/admin/login", data={"token": ENVIRONMENT["ASSESS_ADMIN_TOKEN"]}).status_code == 303
+    csrf = re.search(r'name="csrf" value="([^"]+)"', console.get("/admin").text).group(1)
+    form = {"csrf": csrf, "bank": f"{BANK}@{VERSION}", "label": "Lviv, group 2", "language": "uk", "open_pre": "1"}
+    console_link = re.search(r"token=([\w-]+)", console.post("/admin/cohorts", data=form).text).group(1)
+    relinked = console.post(f"/admin/cohorts/{other['cohort_id']}/trainer-link", data={"csrf": csrf}).text
+    console_links = [console_link, re.search(r"token=([\w-]+)", relinked).group(1)]
+    console.post(f"/admin/cohorts/{other['cohort_id']}/close", data={"csrf": csrf, "confirm": "yes"})
     # a stored item that cannot be read: the one place an error is logged
     dynamodb.put_item(
         TableName=ENVIRONMENT["ASSESS_TABLE"],
@@ -115,6 +126,8 @@ def cohort_life(app, dynamodb) -> dict:
             trainer,
             rotated,
             wrong,
+            *console_links,
+            csrf,
         ],
         "participant codes": [v for code in codes for v in (code, code.replace("-", ""), code.lower())] + [mistyped],
         "answers (question ids)": questions,
@@ -145,7 +158,14 @@ def test_no_secret_code_answer_demographic_or_address_reaches_the_logs(captured)
     records = [json.dumps(record.__dict__, default=str, ensure_ascii=False) for record in caplog.records]
     text = "\n".join([*records, lines.getvalue()])
     # not vacuous: the service did log, and logged the things that are worth logging
-    for message in ("cohort created", "submission stored", "export built", "trainer token rotated", "cohort closed"):
+    for message in (
+        "cohort created",
+        "submission stored",
+        "export built",
+        "trainer token rotated",
+        "cohort closed",
+        "console login",
+    ):
         assert message in lines.getvalue()
     assert "unreadable stored item" in text
     found = {kind: [value for value in values if value in text] for kind, values in forbidden.items()}
