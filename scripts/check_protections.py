@@ -256,7 +256,7 @@ def run(removal: Removal, python: str) -> tuple[bool, str, float]:
         failed = [
             line.split(" - ")[0].split(" ", 1)[1]
             for line in result.stdout.splitlines()
-            if line.startswith(("FAILED ", "ERROR "))
+            if line.startswith(("FAILED tests/", "ERROR tests/"))
         ]
         summary = ", ".join(failed) if failed else result.stdout[-300:]
         return result.returncode != 0, summary, time.monotonic() - started
