@@ -12,7 +12,7 @@ from service.domain.banks import BankRegistry, load_published_banks
 from service.operations import Services
 from service.settings import Settings
 from service.store.dynamodb import Store, dynamodb_client
-from service.web import errors, formatting, i18n, security
+from service.web import errors, formatting, i18n, pages, security
 
 PACKAGE = Path(__file__).resolve().parent
 
@@ -45,6 +45,7 @@ def create_app(
     i18n.init_app(app)
     security.init_app(app)
     formatting.init_app(app)
+    pages.init_app(app)
 
     from service.web import admin, api, participant, trainer
 

@@ -1,9 +1,8 @@
-"""Headers every response carries, the inline stylesheet they allow by hash, and which proxy headers
-are believed.
+"""Headers every response carries, and which proxy headers are believed.
 
-The stylesheet is inlined (one request renders a page on a weak network) and allowed by its
-SHA-256 in the Content-Security-Policy; scripts may only come from files on this origin
-(`script-src 'self'`, never 'unsafe-inline'), so no inline script or other style can run.
+The inline stylesheets are allowed by their SHA-256 (`service/web/styles.py`); scripts may only come
+from files on this origin (`script-src 'self'`, never 'unsafe-inline'), so no inline script or other
+style can run.
 
 Pages and JSON carry `Cache-Control: no-store, private`: participant pages hold a participant code,
 trainer pages a cohort's results, and no shared cache (proxy, CDN) may keep either. Static files
@@ -16,23 +15,19 @@ Gateway's own X-Forwarded-Proto, so the setting is for other proxies (docs/secur
 
 from __future__ import annotations
 
-import base64
-import hashlib
-from pathlib import Path
-
 from flask import Flask, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-CSS = (Path(__file__).resolve().parent.parent / "static" / "app.css").read_text(encoding="utf-8")
+from service.web import styles
+
 HSTS = "max-age=31536000; includeSubDomains"
 NO_STORE = "no-store, private"
 
 
-def content_security_policy(css: str = CSS) -> str:
-    digest = base64.b64encode(hashlib.sha256(css.encode()).digest()).decode()
+def content_security_policy() -> str:
     return (
         "default-src 'none'; "
-        f"style-src 'sha256-{digest}'; "
+        f"style-src {styles.csp_sources()}; "
         "img-src 'self' data:; "
         "script-src 'self'; "
         "connect-src 'self'; "
@@ -43,15 +38,12 @@ def content_security_policy(css: str = CSS) -> str:
 
 
 def init_app(app: Flask) -> None:
+    styles.init_app(app)
     policy = content_security_policy()
     trusted_proxies = app.extensions["assess"].settings.trusted_proxies
     if trusted_proxies:
         # Scheme only: the client address is never used, and links come from ASSESS_PUBLIC_URL.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=0, x_proto=trusted_proxies, x_host=0, x_port=0, x_prefix=0)
-
-    @app.context_processor
-    def inline_css():
-        return {"inline_css": CSS}
 
     @app.after_request
     def add_headers(response):

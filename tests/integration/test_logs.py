@@ -22,7 +22,8 @@ DEMOGRAPHIC_VALUES = ["police", "cyber_police", "educator", "child_rights", "lt2
 
 
 def form_fields(html: str) -> dict:
-    return dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', html))
+    """The form's hidden fields, sent as "send anyway" (past the list of unanswered questions)."""
+    return dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', html)) | {"anyway": "1"}
 
 
 def cohort_life(app, dynamodb) -> dict:
