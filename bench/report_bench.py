@@ -33,6 +33,7 @@ import sys
 import time
 from datetime import UTC, datetime
 from pathlib import Path
+from unittest.mock import patch
 
 REPOSITORY = Path(__file__).resolve().parents[1]
 if str(REPOSITORY) not in sys.path:
@@ -46,6 +47,7 @@ from moto.core import DEFAULT_ACCOUNT_ID  # noqa: E402
 from moto.core.botocore_stubber import BotocoreStubber  # noqa: E402
 from moto.dynamodb.models import dynamodb_backends  # noqa: E402
 
+from bench.docs_section import write_section  # noqa: E402
 from bench.simulation import simulated_class  # noqa: E402
 from service import operations  # noqa: E402
 from service.domain.banks import BankRegistry  # noqa: E402
@@ -219,8 +221,9 @@ def replayed_ms(settings: Settings, bank: Bank, cohort: Cohort, answers: list, r
     for _ in range(runs):
         replay.rewind()
         started = time.perf_counter()
-        operations.evaluator_report(services, cohort_ids=[cohort.id])
+        report = operations.evaluator_report(services, cohort_ids=[cohort.id])
         timings.append((time.perf_counter() - started) * 1000)
+        assert report["paired"]["n"] == int(cohort.id.removeprefix("bench"))
     replay.rewind()
     services.store.get_cohort(cohort.id)
     return statistics.median(timings), list(services.store.cohort_submissions(cohort.id))
@@ -237,13 +240,13 @@ def computation_ms(bank: Bank, submissions: dict[int, list[Submission]], rounds:
     return {size: statistics.median(values) for size, values in timings.items()}
 
 
+@patch.dict(os.environ, {"AWS_ACCESS_KEY_ID": "bench", "AWS_SECRET_ACCESS_KEY": "bench", "AWS_DEFAULT_REGION": REGION})
 def measure(sizes: tuple[int, ...], rounds: int) -> dict[int, dict[str, float]]:
     """Per size (ms): the full report on moto and moto's part of it, the full report replayed without
     moto, and the computation alone."""
-    os.environ.update({"AWS_ACCESS_KEY_ID": "bench", "AWS_SECRET_ACCESS_KEY": "bench", "AWS_DEFAULT_REGION": REGION})
     bank = bench_bank()
     names = ("HMAC_KEY", "ADMIN_TOKEN", "EVALUATOR_TOKEN")
-    secrets = {f"ASSESS_{name}": "bench-secret-long-enough-123" for name in names}
+    secrets = {f"ASSESS_{name}": f"bench-{name.lower()}-long-enough-123" for name in names}
     settings = Settings.from_environment(secrets | {"ASSESS_TABLE": TABLE, "AWS_REGION": REGION})
     cohorts = {size: cohort_of(bank, size) for size in sizes}
     with mock_aws():
@@ -301,18 +304,6 @@ def table(figures: dict[int, dict[str, float]], rounds: int) -> str:
     return "\n".join(lines)
 
 
-def write_section(text: str, path: Path = DOC) -> None:
-    """Replace what is between the markers, or add a Report section with them; leave the rest alone."""
-    block = f"{START}\n{text}\n{END}"
-    document = path.read_text(encoding="utf-8") if path.exists() else "# Performance\n"
-    if START in document and END in document:
-        before, rest = document.split(START, 1)
-        document = before + block + rest.split(END, 1)[1]
-    else:
-        document = document.rstrip("\n") + "\n\n## Report\n\n" + block + "\n"
-    path.write_text(document, encoding="utf-8")
-
-
 def within_budget(figures: dict[int, dict[str, float]]) -> bool:
     if 1_000 not in figures or 10_000 not in figures:
         return True
@@ -320,17 +311,20 @@ def within_budget(figures: dict[int, dict[str, float]]) -> bool:
     return base < BUDGET_MS and big / base < BUDGET_RATIO
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--rounds", type=int, default=15, help="computations per size (default 15)")
     parser.add_argument("--quick", action="store_true", help="100 and 1,000 only, docs untouched")
-    arguments = parser.parse_args()
+    parser.add_argument("--tiny", action="store_true", help="20 participants, seconds long, docs untouched (tests)")
+    arguments = parser.parse_args(argv)
     sizes, rounds = ((100, 1_000), 5) if arguments.quick else (SIZES, arguments.rounds)
+    if arguments.tiny:
+        sizes, rounds = (20,), 1
     figures = measure(sizes, rounds)
     text = table(figures, rounds)
     print(text)
-    if not arguments.quick:
-        write_section(text)
+    if not (arguments.quick or arguments.tiny):
+        write_section((START, END), text, DOC)
         print(f"\nwritten to {DOC.relative_to(REPOSITORY)}")
     return 0 if within_budget(figures) else 1
 
