@@ -63,8 +63,11 @@ class InMemoryStore:
         found = map(items.submission_from_item, self._partition(cohort_id, prefix))
         return {sub.phase: sub for sub in found}
 
-    def cohort_submissions(self, cohort_id: str) -> Iterator[Submission]:
-        yield from map(items.submission_from_item, self._partition(cohort_id, "SUB#"))
+    def cohort_submissions(self, cohort_id: str, *, scores_only: bool = False) -> Iterator[Submission]:
+        for item in self._partition(cohort_id, "SUB#"):
+            if scores_only:  # the Store's ProjectionExpression
+                item = {name: value for name, value in item.items() if name in items.SCORE_ATTRIBUTES}
+            yield items.submission_from_item(item)
 
     def _partition(self, cohort_id: str, prefix: str) -> list[dict]:
         pk = f"COHORT#{cohort_id}"

@@ -126,6 +126,7 @@ ACCESS: dict[tuple[str, str], Case] = {
     # the evaluator's exports
     ("GET", "/api/v1/exports/submissions"): Case(only(200, "evaluator", others=401), query=this_cohort),
     ("GET", "/api/v1/exports/participants"): Case(only(200, "evaluator", others=401), query=this_cohort),
+    ("GET", "/api/v1/reports"): Case(only(200, "evaluator", others=401), query=this_cohort),
     # the coordinator's console: a session from the login form; everyone else is sent to log in (303)
     ("GET", "/admin/login"): Case(only(303, "coordinator", others=200)),
     ("POST", "/admin/login"): Case(only(303, "coordinator", others=401), form=login_form),
