@@ -11,7 +11,7 @@ from service.domain.banks import BankRegistry, load_published_banks
 from service.operations import Services
 from service.settings import Settings
 from service.store.dynamodb import Store, dynamodb_client
-from service.web import errors, formatting, i18n, security
+from service.web import errors, formatting, i18n, observe, security
 
 PACKAGE = Path(__file__).resolve().parent
 
@@ -40,6 +40,7 @@ def create_app(
         store = Store(dynamodb_client(settings.region, settings.dynamodb_endpoint), settings.table_name)
     app.extensions["assess"] = Services(settings=settings, store=store, banks=banks)
 
+    observe.init_app(app)
     i18n.init_app(app)
     security.init_app(app)
     formatting.init_app(app)

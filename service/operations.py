@@ -15,6 +15,7 @@ from service.domain.banks import BankRegistry
 from service.domain.models import PHASES, Bank, Cohort, Submission
 from service.domain.scoring import AnswerError, check_answers, score_submission
 from service.errors import N_, InvalidInput, NotFound, PhaseClosed
+from service import observability
 from service.observability import logger
 from service.settings import Settings
 from service.store.dynamodb import Store
@@ -166,6 +167,8 @@ def submit(
         demographics=chosen_demographics,
     )
     stored, created = services.store.put_submission(submission)
+    if created:
+        observability.count(observability.SUBMISSIONS_STORED)
     logger.info(
         "submission stored" if created else "submission retried", extra={"cohort_id": cohort.id, "phase": phase}
     )
