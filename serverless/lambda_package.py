@@ -66,9 +66,9 @@ def build_virtualenv(log=print) -> Path:
     log(f"creating the build virtualenv {venv.relative_to(ROOT)} from requirements-deploy.txt")
     base_python = getattr(sys, "_base_executable", sys.executable)
     subprocess.run([base_python, "-m", "venv", str(venv)], check=True)
+    pip = [str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
     subprocess.run(
-        [str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
-        + ["-r", str(ROOT / "requirements-deploy.txt")],
+        [*pip, "-r", str(ROOT / "requirements-deploy.txt")],
         check=True,
         env=_clean_environment(),
     )

@@ -29,7 +29,7 @@ from urllib.parse import urlencode
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from serverless import lambda_package  # noqa: E402
+from serverless import lambda_package
 
 STAGE = "prod"
 HOST = "assess.example.org"
@@ -317,7 +317,7 @@ class xray_daemon:
         self.socket = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
         self.socket.bind(("127.0.0.1", 0))
         self.socket.setblocking(False)
-        self.address = "127.0.0.1:%d" % self.socket.getsockname()[1]
+        self.address = f"127.0.0.1:{self.socket.getsockname()[1]}"
         return self
 
     def received(self) -> list[str]:

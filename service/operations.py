@@ -10,12 +10,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from service import observability
 from service.domain import codes
 from service.domain.banks import BankRegistry
 from service.domain.models import PHASES, Bank, Cohort, Submission
 from service.domain.scoring import AnswerError, check_answers, score_submission
 from service.errors import N_, InvalidInput, NotFound, PhaseClosed
-from service import observability
 from service.observability import logger
 from service.settings import Settings
 from service.store.dynamodb import Store
