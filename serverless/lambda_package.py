@@ -61,7 +61,7 @@ def build_virtualenv(log=print) -> Path:
     if (venv / ".complete").exists():
         return venv
     shutil.rmtree(venv, ignore_errors=True)
-    for stale in BUILD.glob("lambda-venv-*"):
+    for stale in [*BUILD.glob("lambda-venv-*"), *BUILD.glob("lambda-runtime-*")]:
         shutil.rmtree(stale, ignore_errors=True)
     log(f"creating the build virtualenv {venv.relative_to(ROOT)} from requirements-deploy.txt")
     base_python = getattr(sys, "_base_executable", sys.executable)
