@@ -4,6 +4,10 @@ starts fast.
 
 - The gettext catalogs are kept as .po in git and compiled to .mo here (as `make translations`
   does for local runs); Zappa leaves the .po/.pot files out of the zip.
+- Every template of the app is compiled into service/compiled_templates/ (see
+  service/web/compiled_templates.py), which saves the first page of a cold start ~20 ms of CPU.
+- The published banks are loaded, checked and stored as one snapshot (service/domain/bank_snapshot.py):
+  a cold start unpickles them instead of parsing YAML.
 - Every module is byte-compiled with hash-checked .pyc files. /var/task is read-only, so Python on
   Lambda cannot cache bytecode it compiles, and the zip's files all carry one fixed timestamp, so
   ordinary timestamp-checked .pyc files would be thrown away: without this every cold start
@@ -26,6 +30,8 @@ CHECKED_HASH = compileall.py_compile.PycInvalidationMode.CHECKED_HASH
 
 def prepare() -> None:
     compile_translations()
+    snapshot_banks()
+    compile_templates()
     compile_bytecode()
 
 
@@ -41,6 +47,26 @@ def compile_translations() -> list[Path]:
     if not compiled:
         raise SystemExit(f"no catalogs under {TRANSLATIONS}")
     return compiled
+
+
+def snapshot_banks() -> Path:
+    sys.path.insert(0, str(ROOT))
+    from service.domain.bank_snapshot import write_snapshot
+
+    return write_snapshot(ROOT / "question_banks")
+
+
+def compile_templates() -> int:
+    """Build the app as on Lambda (without touching AWS) and compile its templates."""
+    sys.path.insert(0, str(ROOT))
+    from service.app import create_app
+    from service.domain.banks import BankRegistry
+    from service.settings import Settings
+    from service.web import compiled_templates
+
+    secrets = {name: "x" * 32 for name in ("ASSESS_HMAC_KEY", "ASSESS_ADMIN_TOKEN", "ASSESS_EVALUATOR_TOKEN")}
+    app = create_app(Settings.from_environment(secrets), store=object(), banks=BankRegistry())
+    return compiled_templates.compile_all(app)
 
 
 def compile_bytecode() -> None:

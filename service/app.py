@@ -7,11 +7,12 @@ from pathlib import Path
 
 from flask import Flask, jsonify
 
-from service.domain.banks import BankRegistry, load_published_banks
+from service.domain.bank_snapshot import load_published
+from service.domain.banks import BankRegistry
 from service.operations import Services
 from service.settings import Settings
 from service.store.dynamodb import Store, dynamodb_client
-from service.web import errors, formatting, i18n, observe, security
+from service.web import compiled_templates, errors, formatting, i18n, observe, security
 
 PACKAGE = Path(__file__).resolve().parent
 
@@ -35,7 +36,7 @@ def create_app(
         JSON_SORT_KEYS=False,
     )
     if banks is None:
-        banks = load_published_banks(settings.banks_dir)
+        banks = load_published(settings.banks_dir)
     if store is None:
         store = Store(dynamodb_client(settings.region, settings.dynamodb_endpoint), settings.table_name)
     app.extensions["assess"] = Services(settings=settings, store=store, banks=banks)
@@ -44,6 +45,7 @@ def create_app(
     i18n.init_app(app)
     security.init_app(app)
     formatting.init_app(app)
+    compiled_templates.init_app(app)
 
     from service.web import api, participant, trainer
 

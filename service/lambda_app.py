@@ -5,10 +5,16 @@ happen in the init phase), so the first request does not pay for it. Settings co
 environment Zappa sets (table, stage, bucket) and the SSM parameter it names.
 """
 
+import gc
 import logging
 
-from service import observability
-from service.app import create_app
+# No garbage collection while the app is built: the imports and the app allocate only what lives as
+# long as the container, and each full collection over them costs a cold start tens of milliseconds.
+# Frozen afterwards, they are never scanned again.
+gc.disable()
+
+from service import observability  # noqa: E402
+from service.app import create_app  # noqa: E402
 
 # Zappa logs every request in Common Log Format: client address, user agent and the full URL
 # (a trainer link carries its token). None of that may reach the logs.
@@ -20,3 +26,5 @@ if observability.tracing_enabled():
     observability.tracer()  # patch botocore before the first client call
 
 app = create_app()
+gc.freeze()
+gc.enable()

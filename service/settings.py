@@ -41,8 +41,9 @@ class Settings:
         env = os.environ if environ is None else environ
         stage = env.get("ASSESS_STAGE", "local")
         secrets = {name: env.get(name, "") for name in SECRET_NAMES}
+        region = env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or "eu-central-1"
         if env.get("ASSESS_SECRETS_PARAMETER"):
-            stored = load_secrets_parameter(env["ASSESS_SECRETS_PARAMETER"])
+            stored = load_secrets_parameter(env["ASSESS_SECRETS_PARAMETER"], region)
             secrets.update({name: value for name, value in stored.items() if not secrets.get(name)})
         for name, value in secrets.items():
             if not value:
@@ -53,7 +54,7 @@ class Settings:
         return cls(
             stage=stage,
             table_name=env.get("ASSESS_TABLE", "assessments"),
-            region=env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or "eu-central-1",
+            region=region,
             dynamodb_endpoint=env.get("ASSESS_DYNAMODB_ENDPOINT") or None,
             hmac_key=hmac_key,
             export_key=(env.get("ASSESS_EXPORT_KEY") or "").encode() or b"export:" + hmac_key,
@@ -66,13 +67,16 @@ class Settings:
         )
 
 
-def load_secrets_parameter(name: str) -> dict[str, str]:
+def load_secrets_parameter(name: str, region: str = "eu-central-1") -> dict[str, str]:
     """The secrets as one SecureString JSON parameter in SSM Parameter Store, read through powertools
     Parameters (cached for five minutes): {"ASSESS_HMAC_KEY": ..., "ASSESS_ADMIN_TOKEN": ..., ...}."""
     from aws_lambda_powertools.utilities import parameters
 
+    from service.store.session import aws_session
+
     try:
-        value = parameters.get_parameter(name, decrypt=True, transform="json", max_age=300)
+        provider = parameters.SSMProvider(boto3_session=aws_session(region))
+        value = provider.get(name, decrypt=True, transform="json", max_age=300)
     except parameters.exceptions.GetParameterError as error:
         raise SettingsError(f"ASSESS_SECRETS_PARAMETER {name!r} could not be read: {error}") from None
     if not isinstance(value, dict):

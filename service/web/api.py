@@ -3,20 +3,43 @@ from them at /api/v1/openapi.json. Views are thin: they check who is asking and 
 
 from __future__ import annotations
 
+import threading
+
 from flask import Flask, Response
 from flask.views import MethodView
 from flask_smorest import Api, Blueprint
 
 from service import operations
-from service.domain import export as exports
-from service.domain.report import cohort_report
 from service.errors import NotFound
 from service.schemas import api as schemas
 from service.web import auth, base_url, services
 
 
 class AssessApi(Api):
+    """flask-smorest's Api, except that the OpenAPI description of the routes is generated on the
+    first request for /api/v1/openapi.json instead of at start: turning every schema into JSON
+    Schema is work a Lambda cold start should not do for a document few clients ever ask for."""
+
     ERROR_SCHEMA = schemas.ErrorSchema
+
+    def __init__(self, *args, **kwargs):
+        self._undocumented: list[tuple] = []
+        self._documenting = threading.Lock()
+        super().__init__(*args, **kwargs)
+
+    def register_blueprint(self, blp, *, parameters=None, **options):
+        name = options.get("name", blp.name)
+        self._app.extensions["flask-smorest"]["blp_name_to_api"][name] = self
+        self._app.register_blueprint(blp, **options)
+        self._undocumented.append((blp, name, parameters))
+
+    def _openapi_json(self):
+        with self._documenting:
+            while self._undocumented:
+                blp, name, parameters = self._undocumented.pop(0)
+                blp.register_views_in_doc(self, self._app, self.spec, name=name, parameters=parameters)
+                self.spec.tag({"name": name, "description": blp.description})
+        return super()._openapi_json()
 
 
 banks_bp = Blueprint("banks", __name__, url_prefix="/api/v1/banks", description="Published question banks")
@@ -127,6 +150,8 @@ class Report(MethodView):
     @cohorts_bp.doc(security=BEARER)
     def get(self, cohort_id: str):
         """The cohort's numbers (trainer or coordinator)."""
+        from service.domain.report import cohort_report
+
         cohort, bank = auth.cohort_for_trainer(cohort_id, auth.bearer_token())
         return cohort_report(bank, operations.cohort_submissions(services(), cohort), cohort_id=cohort.id)
 
@@ -137,6 +162,8 @@ class SubmissionExport(MethodView):
     @exports_bp.doc(security=BEARER, responses={"200": {"description": "CSV (UTF-8 with BOM) or JSON Lines"}})
     def get(self, query: dict):
         """Anonymized export, one row per submission (evaluator)."""
+        from service.domain import export as exports
+
         auth.require_evaluator()
         return _export_response(exports.submission_export, query, "submissions")
 
@@ -147,6 +174,8 @@ class ParticipantExport(MethodView):
     @exports_bp.doc(security=BEARER, responses={"200": {"description": "CSV (UTF-8 with BOM) or JSON Lines"}})
     def get(self, query: dict):
         """Anonymized export, one row per participant with both phases (evaluator)."""
+        from service.domain import export as exports
+
         auth.require_evaluator()
         return _export_response(exports.participant_export, query, "participants")
 
@@ -176,6 +205,8 @@ def cohort_json(cohort) -> dict:
 
 
 def _export_response(build, query: dict, name: str) -> Response:
+    from service.domain import export as exports
+
     settings = services().settings
     selected = operations.export_data(
         services(),

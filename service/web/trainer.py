@@ -7,11 +7,9 @@ scoped to the cohort's path and the browser is redirected to a URL without it.
 
 from __future__ import annotations
 
-import segno
 from flask import Blueprint, make_response, redirect, render_template, request, url_for
 
 from service import operations
-from service.domain.report import cohort_report
 from service.errors import InvalidInput
 from service.web import auth, base_url, services
 
@@ -37,6 +35,10 @@ def cohort_page(cohort_id: str):
             secure=request.is_secure,
         )
         return response
+    import segno  # here, not at the top: the participant pages (and a cold start) do not need them
+
+    from service.domain.report import cohort_report
+
     cohort, bank = auth.cohort_for_trainer(cohort_id, request.cookies.get(COOKIE), coordinator_too=False)
     submissions = operations.cohort_submissions(services(), cohort)
     report = cohort_report(bank, submissions, cohort_id=cohort.id)
