@@ -40,6 +40,12 @@ class Conflict(ServiceError):
     code = "conflict"
 
 
+class CohortClosed(ServiceError):
+    """The coordinator closed the cohort for good: no more submissions, no phase opens again."""
+
+    code = "cohort_closed"
+
+
 class PhaseClosed(ServiceError):
     code = "phase_closed"
 

@@ -47,6 +47,8 @@ def cohort_to_item(cohort: Cohort) -> dict:
             "phases": {phase: {"open": is_open} for phase, is_open in cohort.phases.items()},
             "trainer_token_hash": cohort.trainer_token_hash,
             "created_at": cohort.created_at,
+            "closed_at": cohort.closed_at,
+            "shuffle": cohort.shuffle,
         }
     )
 
@@ -65,6 +67,8 @@ def cohort_from_item(item: dict) -> Cohort:
             phases={phase: bool(state.get("open")) for phase, state in data["phases"].items()},
             trainer_token_hash=data["trainer_token_hash"],
             created_at=data["created_at"],
+            closed_at=data.get("closed_at"),
+            shuffle=bool(data.get("shuffle", False)),
         )
     except (KeyError, AttributeError, TypeError) as exc:
         raise ItemError(f"cohort item {data.get('pk')!r} lacks {exc}") from None

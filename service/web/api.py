@@ -101,6 +101,7 @@ class Cohorts(MethodView):
             language=body.get("language"),
             region=body.get("region"),
             phases=phases,
+            shuffle=body["shuffle"],
         )
         return cohort_links(created)
 

@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
 
 from service.errors import (
+    CohortClosed,
     Conflict,
     Forbidden,
     InvalidInput,
@@ -30,6 +31,7 @@ STATUS = {
     PhaseClosed: 403,
     NotFound: 404,
     Conflict: 409,
+    CohortClosed: 409,
     Unavailable: 503,
 }
 RETRY_AFTER_SECONDS = 5

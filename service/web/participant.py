@@ -3,13 +3,15 @@ on any failure the form comes back with every answer still filled in."""
 
 from __future__ import annotations
 
+import hashlib
+import random
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from flask import Blueprint, make_response, render_template, request
 
 from service import operations
-from service.domain.models import PHASES, Bank, Cohort
+from service.domain.models import PHASES, Bank, Cohort, Question
 from service.errors import ServiceError
 from service.web import base_url, i18n, services
 from service.web.errors import status_of
@@ -38,8 +40,19 @@ def test_page(cohort_id: str):
     if phase is None:
         return render_template("participant/closed.html", cohort=cohort, bank=bank), 403
     code = remembered_code if phase == "post" else ""
-    state = FormState(submission_id=str(uuid.uuid4()), phase=phase, participant_code=code)
-    return _test_form(cohort, bank, state)
+    state = FormState(submission_id=_form_id(cohort), phase=phase, participant_code=code)
+    response = make_response(_test_form(cohort, bank, state))
+    if cohort.shuffle:  # keeps the submission id, and so the order, across reloads until it is sent
+        response.set_cookie(
+            _form_cookie(cohort.id),
+            state.submission_id,
+            max_age=86400,
+            path=f"/c/{cohort.id}",
+            httponly=True,
+            samesite="Lax",
+            secure=request.is_secure,
+        )
+    return response
 
 
 @bp.post("/c/<cohort_id>")
@@ -91,6 +104,8 @@ def submit_test(cohort_id: str):
         samesite="Lax",
         secure=request.is_secure,
     )
+    if cohort.shuffle:
+        response.delete_cookie(_form_cookie(cohort.id), path=f"/c/{cohort.id}")
     return response
 
 
@@ -104,7 +119,33 @@ def _test_form(cohort: Cohort, bank: Bank, state: FormState, error: ServiceError
         error=error,
         other_phases=other_phases,
         participant_url=f"{base_url()}/c/{cohort.id}",
+        questions=participant_order(cohort, bank, state.submission_id),
     )
+
+
+def participant_order(cohort: Cohort, bank: Bank, submission_id: str) -> list[Question]:
+    """The questions (and their options) in the order this participant sees them: the bank's order,
+    or, when the cohort shuffles, an order seeded from the submission id, so that a reload or a
+    failed submit shows the same order. Answers are by id, so scoring and exports never see it."""
+    if not cohort.shuffle:
+        return list(bank.questions)
+    seeded = random.Random(int.from_bytes(hashlib.sha256(submission_id.encode()).digest()[:8], "big"))
+    questions = seeded.sample(bank.questions, len(bank.questions))
+    return [replace(q, options=tuple(seeded.sample(q.options, len(q.options)))) for q in questions]
+
+
+def _form_id(cohort: Cohort) -> str:
+    """A new submission id, or for a shuffling cohort the one this phone was shown last (its cookie)."""
+    if cohort.shuffle:
+        try:
+            return str(uuid.UUID(request.cookies.get(_form_cookie(cohort.id), "")))
+        except ValueError:
+            pass
+    return str(uuid.uuid4())
+
+
+def _form_cookie(cohort_id: str) -> str:
+    return f"form_{cohort_id}"
 
 
 def _read_form(bank: Bank) -> FormState:
