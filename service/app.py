@@ -47,12 +47,13 @@ def create_app(
     formatting.init_app(app)
     compiled_templates.init_app(app)
 
-    from service.web import admin, api, participant, trainer
+    from service.web import admin, api, api_export_jobs, participant, trainer
 
     app.register_blueprint(participant.bp)
     app.register_blueprint(trainer.bp)
     app.register_blueprint(admin.bp)
     api.init_app(app)
+    api_export_jobs.init_app(app)
     errors.init_app(app)
 
     @app.get("/healthz")

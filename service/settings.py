@@ -46,6 +46,13 @@ class Settings:
     max_body_bytes: int = 64 * 1024
     demo_cohort_id: str | None = None
     regions: tuple[str, ...] = UKRAINIAN_REGIONS
+    # Exports past one response's limits (service/export_jobs.py, docs/deploy.md).
+    export_bucket: str | None = None
+    export_function: str | None = None
+    export_dir: Path = REPOSITORY / ".local" / "exports"
+    export_sync_max_rows: int = 10_000
+    export_sync_max_bytes: int = 5_000_000
+    export_url_seconds: int = 600
 
     @classmethod
     def from_environment(cls, environ: dict[str, str] | None = None) -> Settings:
@@ -76,6 +83,12 @@ class Settings:
             k_anonymity=_positive_int(env, "ASSESS_K_ANONYMITY", 5),
             max_body_bytes=_positive_int(env, "ASSESS_MAX_BODY_BYTES", 64 * 1024),
             regions=_regions(env.get("ASSESS_REGIONS")),
+            export_bucket=env.get("ASSESS_EXPORT_BUCKET") or None,
+            export_function=env.get("ASSESS_EXPORT_FUNCTION") or None,
+            export_dir=Path(env.get("ASSESS_EXPORT_DIR") or REPOSITORY / ".local" / "exports"),
+            export_sync_max_rows=_positive_int(env, "ASSESS_EXPORT_SYNC_MAX_ROWS", 10_000),
+            export_sync_max_bytes=_positive_int(env, "ASSESS_EXPORT_SYNC_MAX_BYTES", 5_000_000),
+            export_url_seconds=_positive_int(env, "ASSESS_EXPORT_URL_SECONDS", 600),
         )
 
 

@@ -210,6 +210,20 @@ class Store:
         for item in pages:
             yield items.submission_from_item(item)
 
+    def count_cohort_submissions(self, cohort_id: str) -> int:
+        """How many submissions a cohort holds (Query with Select=COUNT: no items cross the wire)."""
+        paginator = self.client.get_paginator("query")
+        total = 0
+        with _translated_errors():
+            for page in paginator.paginate(
+                TableName=self.table_name,
+                KeyConditionExpression="pk = :pk AND begins_with(sk, :prefix)",
+                ExpressionAttributeValues={":pk": {"S": f"COHORT#{cohort_id}"}, ":prefix": {"S": "SUB#"}},
+                Select="COUNT",
+            ):
+                total += page["Count"]
+        return total
+
     def _get_submission_item(self, submission: Submission) -> dict:
         answer = self.client.get_item(
             TableName=self.table_name,

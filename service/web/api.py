@@ -12,7 +12,7 @@ from flask_smorest import Api, Blueprint
 from service import operations
 from service.errors import NotFound
 from service.schemas import api as schemas
-from service.web import auth, base_url, services
+from service.web import api_export_jobs, auth, base_url, services
 
 
 class AssessApi(Api):
@@ -53,7 +53,7 @@ def init_app(app: Flask) -> None:
         app, spec_kwargs={"info": {"description": "See SPEC.md. Errors: {error: {code, message, fields}}."}}
     )
     api.spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
-    for blueprint in (banks_bp, cohorts_bp, exports_bp):
+    for blueprint in (banks_bp, cohorts_bp, exports_bp, api_export_jobs.bp):
         api.register_blueprint(blueprint)
 
 
@@ -206,26 +206,5 @@ def cohort_json(cohort) -> dict:
 
 
 def _export_response(build, query: dict, name: str) -> Response:
-    from service.domain import export as exports
-
-    settings = services().settings
-    selected = operations.export_data(
-        services(),
-        cohort_id=query.get("cohort_id"),
-        bank_id=query.get("bank_id"),
-        bank_version=query.get("bank_version"),
-        day_from=query.get("from_"),
-        day_to=query.get("to"),
-    )
-    result = build(selected, export_key=settings.export_key, k=settings.k_anonymity)
-    if query["format"] == "jsonl":
-        body, mimetype, suffix = exports.to_jsonl(result), "application/x-ndjson", "jsonl"
-    else:
-        body, mimetype, suffix = exports.to_csv(result), "text/csv", "csv"
-    response = Response(body, mimetype=mimetype)
-    response.charset = "utf-8"
-    response.headers["Content-Disposition"] = f'attachment; filename="{name}.{suffix}"'
-    response.headers["X-Export-Rows"] = str(len(result.rows))
-    response.headers["X-Export-K"] = str(result.k)
-    response.headers["X-Export-Suppressed-Rows"] = str(result.suppressed_rows)
-    return response
+    """One response, or 202 and a job when the export could be too large for one (api_export_jobs)."""
+    return api_export_jobs.export_or_job(name, query)
