@@ -52,10 +52,12 @@ def main() -> int:
         f"package: {package.zipped_bytes / 2**20:.1f} MiB zipped, {package.unzipped_bytes / 2**20:.1f} MiB"
         f" unzipped, {package.files} files (budgets 50 / 250 MB); built in {built - started:.0f} s"
     )
+    exports_package = lambda_package.build(f"{STAGE}_exports")
     with moto_endpoint() as endpoint:
         world = prepare_aws(endpoint)
         outcome = compare_with_test_client(package, world)
-    problems += outcome["problems"]
+        job = export_job_through_lambda(package, exports_package, world, outcome)
+    problems += outcome["problems"] + job["problems"]
     figures = {
         "zipped_bytes": package.zipped_bytes,
         "unzipped_bytes": package.unzipped_bytes,
@@ -63,6 +65,7 @@ def main() -> int:
         "build_seconds": round(built - started, 1),
         "import_seconds": round(outcome["import_seconds"], 3),
         "requests": outcome["requests"],
+        "export_job": job["figures"],
         "total_seconds": round(time.perf_counter() - started, 1),
     }
     (lambda_package.BUILD / "package-check.json").write_text(json.dumps(figures, indent=2))
@@ -103,7 +106,7 @@ def prepare_aws(endpoint: str) -> dict:
         "endpoint": endpoint,
         "table": stage_environment["ASSESS_TABLE"],
         "parameter": stage_environment["ASSESS_SECRETS_PARAMETER"],
-        "bucket": f"assess-{STAGE}-exports-123456789012",
+        "bucket": stage_environment["ASSESS_EXPORT_BUCKET"],
         "secrets": {
             "ASSESS_HMAC_KEY": secrets.token_urlsafe(32),
             "ASSESS_ADMIN_TOKEN": secrets.token_urlsafe(32),
@@ -155,9 +158,119 @@ def compare_with_test_client(package, world: dict) -> dict:
             problems.append(f"{name}: Lambda answered {_brief(left)} but the test client {_brief(right)}")
     problems += expected_statuses(via_lambda["answers"])
     problems += log_problems(log, via_lambda, world)
-    if not any('"DynamoDB"' in segment or "dynamodb" in segment.lower() for segment in segments):
-        problems.append("no X-Ray subsegment for DynamoDB reached the daemon address")
-    return {"problems": problems, "requests": requests, "import_seconds": function.import_seconds}
+    if segments:
+        problems.append("the web function sent X-Ray segments: its stage should leave the SDK out (cold start)")
+    sync_export = dict(via_lambda["answers"])["GET export (CSV)"]
+    return {
+        "problems": problems,
+        "requests": requests,
+        "import_seconds": function.import_seconds,
+        "overrides": overrides,
+        "cohort_id": via_lambda["known_ids"]["cohort_id"],
+        "sync_export": sync_export["body"],
+    }
+
+
+def export_job_through_lambda(package, exports_package, world: dict, outcome: dict) -> dict:
+    """An export over the row limit: the web function answers 202 and invokes the export function
+    (the Lambda Invoke API on a local endpoint); the export function, started like Lambda with
+    the event, writes the file to S3; the status gives a pre-signed URL, fetched over HTTP."""
+    problems = []
+    scratch = Path(tempfile.mkdtemp(prefix="assess-export-job-"))
+    evaluator = {"Authorization": f"Bearer {world['secrets']['ASSESS_EVALUATOR_TOKEN']}"}
+    with lambda_invoke_endpoint() as invoke, xray_daemon() as daemon:
+        overrides = outcome["overrides"] | {
+            "AWS_ENDPOINT_URL_LAMBDA": invoke.url,
+            "AWS_XRAY_DAEMON_ADDRESS": daemon.address,
+            "ASSESS_EXPORT_SYNC_MAX_ROWS": "1",
+        }
+        web = lambda_package.LambdaProcess(
+            package,
+            lambda_package.lambda_environment(package, f"assess-{STAGE}", 1024, overrides),
+            scratch / "web.log",
+        )
+        try:
+            client = LambdaClient(web)
+            query = {"format": "csv", "cohort_id": outcome["cohort_id"]}
+            accepted = client.request("GET", "/api/v1/exports/submissions", query=query, headers=evaluator)
+            if accepted["status"] != 202:
+                return {"problems": [f"an export over the limit answered {accepted['status']}, not 202"], "figures": {}}
+            job_id = json.loads(accepted["body"])["job_id"]
+            (function_name, invocation_type, event), *more = invoke.received()
+            expected_function = _stage_environment()["ASSESS_EXPORT_FUNCTION"]
+            if function_name != expected_function or invocation_type != "Event" or more:
+                problems.append(f"the job was started as {function_name} {invocation_type}, +{len(more)} more")
+            exports = lambda_package.LambdaProcess(
+                exports_package,
+                lambda_package.lambda_environment(exports_package, expected_function, 2048, overrides),
+                scratch / "exports.log",
+                timeout_seconds=300,
+            )
+            began = time.perf_counter()
+            try:
+                result = exports.invoke(event)
+            finally:
+                exports_log = exports.close()
+            job_seconds = time.perf_counter() - began
+            if result["response"] != {"job_id": job_id, "status": "done", "rows": 2}:
+                problems.append(f"the export function answered {result['response']}")
+            status = json.loads(client.request("GET", f"/api/v1/exports/jobs/{job_id}", headers=evaluator)["body"])
+        finally:
+            web.close()
+        segments = daemon.received()
+    import urllib.request
+
+    with urllib.request.urlopen(status["download_url"], timeout=30) as download:
+        downloaded = download.read().decode("utf-8")
+    if downloaded != outcome["sync_export"]:
+        problems.append("the job's file differs from the synchronous export of the same request")
+    if not any("dynamodb" in segment.lower() for segment in segments) or not any("s3" in s.lower() for s in segments):
+        problems.append("the export function sent no X-Ray subsegments for DynamoDB and S3")
+    secrets_seen = [name for name, value in world["secrets"].items() if value in exports_log]
+    if secrets_seen or SOURCE_IP in exports_log:
+        problems.append(f"the export function's log contains {secrets_seen or 'an IP address'}")
+    request_id = client.request_ids[0]
+    lines = _json_lines(exports_log)
+    if not any(line.get("correlation_id") == request_id for line in lines):
+        problems.append("the export function's log lines do not carry the starting request's correlation id")
+    if not any("ExportsProduced" in line for line in lines if "_aws" in line):
+        problems.append("no EMF metrics line counts ExportsProduced")
+    print(f"  {'export job (202 -> S3)':<28} {status['status']}  file equals the synchronous export: {not problems}")
+    figures = {"status": status["status"], "rows": status.get("rows"), "job_seconds": round(job_seconds, 2)}
+    return {"problems": problems, "figures": figures}
+
+
+class lambda_invoke_endpoint:
+    """The Lambda Invoke API on a local port: records what the web function invokes, answers 202."""
+
+    def __enter__(self):
+        import http.server
+        import threading
+
+        calls = self.calls = []
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self):
+                length = int(self.headers.get("Content-Length", 0))
+                name = self.path.split("/functions/", 1)[1].split("/", 1)[0]
+                calls.append((name, self.headers.get("X-Amz-Invocation-Type"), json.loads(self.rfile.read(length))))
+                self.send_response(202)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        return self
+
+    def received(self) -> list:
+        return list(self.calls)
+
+    def __exit__(self, *exc_info):
+        self.server.shutdown()
 
 
 def run_scenario(client, world: dict) -> dict:
@@ -200,7 +313,13 @@ def run_scenario(client, world: dict) -> dict:
     send("GET export (CSV)", "GET", "/api/v1/exports/submissions", query=query, headers=evaluator)
     send("GET openapi.json", "GET", "/api/v1/openapi.json")
     known = {cohort_id: "<cohort>", trainer_token: "<trainer-token>"}
-    return {"answers": said, "known": known, "code": code, "trainer_token": trainer_token}
+    return {
+        "answers": said,
+        "known": known,
+        "known_ids": {"cohort_id": cohort_id},
+        "code": code,
+        "trainer_token": trainer_token,
+    }
 
 
 class LambdaClient:
@@ -300,7 +419,7 @@ def log_problems(log: str, via_lambda: dict, world: dict) -> list[str]:
         **{f"the secret {name}": value for name, value in world["secrets"].items()},
     }
     problems += [f"the function's log contains {what}" for what, value in forbidden.items() if value in log]
-    lines = [json.loads(line) for line in log.splitlines() if line.startswith("{")]
+    lines = _json_lines(log)
     correlated = [line for line in lines if line.get("correlation_id") and line.get("message")]
     if not correlated:
         problems.append("no JSON log line carries a correlation id")
@@ -347,6 +466,18 @@ def _body(json_body, form) -> str | None:
     if form is not None:
         return urlencode(form)
     return None
+
+
+def _json_lines(log: str) -> list[dict]:
+    """The function's structured log lines (Zappa also prints Python reprs, which are skipped)."""
+    lines = []
+    for line in log.splitlines():
+        if line.startswith("{"):
+            try:
+                lines.append(json.loads(line))
+            except ValueError:
+                continue
+    return lines
 
 
 def _brief(answer: dict) -> str:

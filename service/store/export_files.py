@@ -17,6 +17,7 @@ from pathlib import Path
 from botocore.exceptions import ClientError
 
 from service.errors import N_, Unavailable
+from service.observability import logger
 
 PREFIX = "exports"
 
@@ -48,6 +49,7 @@ class S3ExportFiles:
         except ClientError as error:
             if error.response.get("Error", {}).get("Code") in ("NoSuchKey", "404", "NotFound"):
                 return None
+            logger.warning("export store call failed", extra={"code": error.response.get("Error", {}).get("Code")})
             raise Unavailable(N_("the export store did not answer; please try again in a moment")) from error
         return json.loads(answer["Body"].read())
 
@@ -107,5 +109,6 @@ class _unavailable_on_failure:
 
     def __exit__(self, exc_type, exc, traceback):
         if isinstance(exc, ClientError):
+            logger.warning("export store call failed", extra={"code": exc.response.get("Error", {}).get("Code")})
             raise Unavailable(N_("the export store did not answer; please try again in a moment")) from exc
         return False

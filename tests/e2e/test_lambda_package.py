@@ -1,5 +1,6 @@
-"""The real Lambda package, built by `zappa package prod` from a virtualenv holding only
-requirements-deploy.txt, answers through Zappa's own handler exactly as the Flask app does.
+"""The real Lambda packages, built by `zappa package prod` and `prod_exports` from a virtualenv
+holding only requirements-deploy.txt, answer through Zappa's own handler exactly as the Flask app
+does, and an export over the limit goes 202 -> export function -> S3 -> pre-signed URL.
 
 The first run builds the build virtualenv (about a minute); later runs reuse it from .build/
 while the requirements do not change.
@@ -39,3 +40,4 @@ def test_zappa_package_runs_through_zappas_handler_like_the_test_client():
         "GET export (CSV)",
     ):
         assert compared[request]["same_as_test_client"], request
+    assert figures["export_job"]["status"] == "done" and figures["export_job"]["rows"] == 2

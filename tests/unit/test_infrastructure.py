@@ -116,7 +116,7 @@ def test_web_stage_starts_export_jobs_on_its_own_export_function(name):
     }
     bucket = template()["Resources"]["ExportBucket"]["Properties"]["BucketName"]["Fn::Sub"]
     assert web["environment_variables"]["ASSESS_EXPORT_BUCKET"] == bucket.replace("${Stage}", name).replace(
-        "${AWS::AccountId}", "ACCOUNT_ID"
+        "${AWS::AccountId}", "your-account-id"
     )
 
 
