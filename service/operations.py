@@ -73,14 +73,13 @@ def create_cohort(
     bank = services.banks.get(bank_id, bank_version)
     if bank is None:
         raise InvalidInput(
-            f"no published bank {bank_id} version {bank_version}",
-            {"bank_version": "not a published version of this bank"},
+            N_("no published bank %(bank_id)s version %(bank_version)s"),
+            {"bank_version": N_("not a published version of this bank")},
+            params={"bank_id": bank_id, "bank_version": bank_version},
         )
     language = language or bank.languages[0]
     if language not in bank.languages:
-        raise InvalidInput(
-            f"the bank has no language {language!r}", {"language": f"one of {', '.join(bank.languages)}"}
-        )
+        raise InvalidInput(N_("the bank has no such language"), {"language": N_("not one of the bank's languages")})
     state = {phase: True for phase in PHASES}
     state.update(phases or {})
     trainer_token = secrets.token_urlsafe(24)
@@ -115,7 +114,7 @@ def find_cohort(services: Services, cohort_id: str) -> tuple[Cohort, Bank]:
 def set_phases(services: Services, cohort_id: str, phases: Mapping[str, bool]) -> Cohort:
     unknown = sorted(set(phases) - set(PHASES))
     if unknown:
-        raise InvalidInput("unknown phase", {phase: "a phase is pre or post" for phase in unknown})
+        raise InvalidInput(N_("unknown phase"), {phase: N_("a phase is pre or post") for phase in unknown})
     return services.store.set_phases(cohort_id, dict(phases))
 
 
@@ -153,13 +152,13 @@ def submit(
     so a retried submit gets the same code and so hits the same stored item instead of a new one.
     """
     if phase not in PHASES:
-        raise InvalidInput("unknown phase", {"phase": "pre or post"})
+        raise InvalidInput(N_("unknown phase"), {"phase": N_("a phase is pre or post")})
     if cohort.closed:
         raise CohortClosed(N_("this cohort is closed for good"))
     if not cohort.is_open(phase):
         raise PhaseClosed(N_("this test is not open right now"))
     if language not in bank.languages:
-        raise InvalidInput("unknown language", {"language": f"one of {', '.join(bank.languages)}"})
+        raise InvalidInput(N_("the bank has no such language"), {"language": N_("not one of the bank's languages")})
     try:
         checked = check_answers(bank, answers)
     except AnswerError as exc:

@@ -27,7 +27,7 @@ def check_answers(bank: Bank, answers: Mapping[str, Sequence[str]]) -> dict[str,
             continue
         unknown = [option_id for option_id in picked if option_id not in question.option_ids]
         if unknown:
-            problems[question_id] = "no such option: " + ", ".join(sorted(unknown))
+            problems[question_id] = N_("an option that this question does not have")
             continue
         chosen = tuple(option_id for option_id in question.option_ids if option_id in set(picked))
         if question.type == "single" and len(chosen) > 1:

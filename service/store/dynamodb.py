@@ -54,7 +54,7 @@ class Store:
                 )
             except ClientError as exc:
                 if _error_code(exc) == "ConditionalCheckFailedException":
-                    raise Conflict(f"cohort {cohort.id} exists already") from None
+                    raise Conflict(N_("a cohort with this id exists already")) from None
                 raise
 
     def get_cohort(self, cohort_id: str) -> Cohort | None:

@@ -10,7 +10,7 @@ from flask.views import MethodView
 from flask_smorest import Api, Blueprint
 
 from service import operations
-from service.errors import NotFound
+from service.errors import N_, NotFound
 from service.schemas import api as schemas
 from service.web import api_export_jobs, auth, base_url, services
 
@@ -80,7 +80,7 @@ class BankVersion(MethodView):
         """One published bank version, without correct flags or explanations."""
         bank = services().banks.get(bank_id, version)
         if bank is None:
-            raise NotFound("no such bank version")
+            raise NotFound(N_("no such bank version"))
         return bank
 
 

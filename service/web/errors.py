@@ -23,6 +23,7 @@ from service.errors import (
 )
 from service.observability import logger
 from service.store.items import ItemError
+from service.web import validation_messages
 
 STATUS = {
     InvalidInput: 422,
@@ -68,6 +69,11 @@ def error_response(status: int, code: str, message: str, fields: dict | None = N
     return response
 
 
+def translated_message(error: ServiceError) -> str:
+    """The error's message in the request's language, its placeholders filled."""
+    return _(error.message, **error.params)
+
+
 def translated_fields(error: ServiceError) -> dict[str, str]:
     """The error's field messages in the request's language (messages marked with N_ have translations)."""
     return {name: _(problem) for name, problem in error.fields.items()}
@@ -76,7 +82,7 @@ def translated_fields(error: ServiceError) -> dict[str, str]:
 def init_app(app: Flask) -> None:
     @app.errorhandler(ServiceError)
     def service_error(error: ServiceError):
-        return error_response(status_of(error), error.code, _(error.message), translated_fields(error))
+        return error_response(status_of(error), error.code, translated_message(error), translated_fields(error))
 
     @app.errorhandler(ItemError)
     def unreadable_item(error: ItemError):
@@ -119,7 +125,7 @@ def _flatten(messages: dict, prefix: str = "") -> dict[str, str]:
         if isinstance(value, dict):
             flat.update(_flatten(value, name))
         elif isinstance(value, list):
-            flat[name] = "; ".join(map(str, value))
+            flat[name] = "; ".join(validation_messages.translate(str(item)) for item in value)
         else:
-            flat[name] = str(value)
+            flat[name] = validation_messages.translate(str(value))
     return flat

@@ -1,5 +1,9 @@
 """The participant's phone pages: the test form and the result. They work without JavaScript, and
-on any failure the form comes back with every answer still filled in."""
+on any failure the form comes back with every answer still filled in.
+
+A form sent from the page with questions left unanswered comes back once, listing them (the
+server-side check, so it works without JavaScript); "send without these answers" goes through.
+"""
 
 from __future__ import annotations
 
@@ -8,13 +12,14 @@ import random
 import uuid
 from dataclasses import dataclass, field, replace
 
-from flask import Blueprint, make_response, render_template, request
+from flask import Blueprint, g, make_response, redirect, render_template, request, url_for
 
 from service import operations
-from service.domain.models import PHASES, Bank, Cohort, Question
+from service.domain.codes import CodeError
+from service.domain.models import PHASES, Bank, Cohort, Question, Submission
 from service.errors import ServiceError
 from service.web import base_url, i18n, services
-from service.web.errors import status_of
+from service.web.errors import status_of, translated_message
 
 bp = Blueprint("participant", __name__)
 CODE_COOKIE_DAYS = 120
@@ -41,7 +46,7 @@ def test_page(cohort_id: str):
         return render_template("participant/closed.html", cohort=cohort, bank=bank), 403
     code = remembered_code if phase == "post" else ""
     state = FormState(submission_id=_form_id(cohort), phase=phase, participant_code=code)
-    response = make_response(_test_form(cohort, bank, state))
+    response = make_response(_test_form(cohort, bank, state, already_sent=phase == "pre" and bool(remembered_code)))
     if cohort.shuffle:  # keeps the submission id, and so the order, across reloads until it is sent
         response.set_cookie(
             _form_cookie(cohort.id),
@@ -55,19 +60,38 @@ def test_page(cohort_id: str):
     return response
 
 
+@bp.get("/c/<cohort_id>/result")
+def result_page(cohort_id: str):
+    """This phone's latest result again (the code cookie says whose), e.g. in the other language."""
+    cohort, bank = operations.find_cohort(services(), cohort_id)
+    _choose_language(cohort, bank)
+    code = request.cookies.get(_code_cookie(cohort.id), "")
+    try:
+        history = operations.participant_history(services(), cohort, code) if code else {}
+    except CodeError:
+        history = {}
+    latest = history.get("post") or history.get("pre")
+    if latest is None:
+        return redirect(url_for(".test_page", cohort_id=cohort.id), 303)
+    return _result_page(cohort, bank, latest, code, history.get("pre") if latest.phase == "post" else None)
+
+
 @bp.post("/c/<cohort_id>")
 def submit_test(cohort_id: str):
     cohort, bank = operations.find_cohort(services(), cohort_id)
     state = _read_form(bank)
     switch_to = request.form.get("switch_lang")
     if switch_to in bank.languages:
-        i18n.use_language(switch_to)
+        i18n.use_language(switch_to, bank.languages)
         response = make_response(_test_form(cohort, bank, state))
-        response.set_cookie(i18n.COOKIE, switch_to, max_age=365 * 86400, samesite="Lax", secure=request.is_secure)
+        i18n.remember(response, switch_to)
         return response
     form_language = request.form.get("lang")
     language = form_language if form_language in bank.languages else _choose_language(cohort, bank)
-    i18n.use_language(language)
+    i18n.use_language(language, bank.languages)
+    skipped = any(question.id not in state.answers for question in bank.questions)
+    if skipped and request.form.get("check_unanswered") and not request.form.get("anyway"):
+        return _test_form(cohort, bank, state, point_out_unanswered=True)
     try:
         result = operations.submit(
             services(),
@@ -85,16 +109,7 @@ def submit_test(cohort_id: str):
     history = {}
     if result.submission.phase == "post":
         history = operations.participant_history(services(), cohort, result.participant_code)
-    page = render_template(
-        "participant/result.html",
-        cohort=cohort,
-        bank=bank,
-        result=result,
-        submission=result.submission,
-        pre=history.get("pre"),
-        show_answers=result.submission.phase == "post",
-    )
-    response = make_response(page)
+    response = make_response(_result_page(cohort, bank, result.submission, result.participant_code, history.get("pre")))
     response.set_cookie(
         _code_cookie(cohort.id),
         result.participant_code,
@@ -109,17 +124,44 @@ def submit_test(cohort_id: str):
     return response
 
 
-def _test_form(cohort: Cohort, bank: Bank, state: FormState, error: ServiceError | None = None):
+def _test_form(
+    cohort: Cohort,
+    bank: Bank,
+    state: FormState,
+    error: ServiceError | None = None,
+    point_out_unanswered: bool = False,
+    already_sent: bool = False,
+):
+    questions = participant_order(cohort, bank, state.submission_id)
+    unanswered = []
+    if point_out_unanswered:
+        unanswered = [(number, q) for number, q in enumerate(questions, 1) if q.id not in state.answers]
     other_phases = [p for p in cohort.open_phases if p != state.phase]
     return render_template(
         "participant/test.html",
         cohort=cohort,
         bank=bank,
+        questions=questions,
         state=state,
         error=error,
+        error_message=translated_message(error) if error else "",
+        unanswered=unanswered,
+        unanswered_ids={question.id for _, question in unanswered},
+        already_sent=already_sent,
         other_phases=other_phases,
         participant_url=f"{base_url()}/c/{cohort.id}",
-        questions=participant_order(cohort, bank, state.submission_id),
+    )
+
+
+def _result_page(cohort: Cohort, bank: Bank, submission: Submission, code: str, pre: Submission | None):
+    return render_template(
+        "participant/result.html",
+        cohort=cohort,
+        bank=bank,
+        submission=submission,
+        participant_code=code,
+        pre=pre,
+        show_answers=submission.phase == "post",
     )
 
 
@@ -172,11 +214,9 @@ def _read_form(bank: Bank) -> FormState:
 
 
 def _choose_language(cohort: Cohort, bank: Bank) -> str:
-    from flask import g
-
     g.default_language = cohort.language
     language = i18n.current_language(bank.languages)
-    i18n.use_language(language)
+    i18n.use_language(language, bank.languages)
     return language
 
 
