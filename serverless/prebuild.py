@@ -8,6 +8,8 @@ starts fast.
   service/web/compiled_templates.py), which saves the first page of a cold start ~20 ms of CPU.
 - The published banks are loaded, checked and stored as one snapshot (service/domain/bank_snapshot.py):
   a cold start unpickles them instead of parsing YAML.
+- A copy of SSM's service model with only the operations the service calls (GetParameter) goes to
+  service/store/botocore_models/ (see service/store/session.py).
 - Every module is byte-compiled with hash-checked .pyc files. /var/task is read-only, so Python on
   Lambda cannot cache bytecode it compiles, and the zip's files all carry one fixed timestamp, so
   ordinary timestamp-checked .pyc files would be thrown away: without this every cold start
@@ -30,6 +32,7 @@ CHECKED_HASH = compileall.py_compile.PycInvalidationMode.CHECKED_HASH
 
 def prepare() -> None:
     compile_translations()
+    trim_service_models()
     snapshot_banks()
     compile_templates()
     compile_bytecode()
@@ -47,6 +50,53 @@ def compile_translations() -> list[Path]:
     if not compiled:
         raise SystemExit(f"no catalogs under {TRANSLATIONS}")
     return compiled
+
+
+# service -> (API version, the operations the service calls)
+KEPT_OPERATIONS = {"ssm": ("2014-11-06", ("GetParameter",))}
+
+
+def trim_service_models() -> list[Path]:
+    """botocore's model of each service above, reduced to the operations listed and their shapes."""
+    import json
+
+    import botocore.loaders
+
+    written = []
+    loader = botocore.loaders.create_loader()
+    for service, (api_version, operations) in KEPT_OPERATIONS.items():
+        model = loader.load_service_model(service, "service-2", api_version)
+        shapes: set[str] = set()
+
+        def keep(name: str, shapes=shapes, model=model) -> None:
+            if name in shapes:
+                return
+            shapes.add(name)
+            shape = model["shapes"][name]
+            for key in ("member", "key", "value"):
+                if key in shape:
+                    keep(shape[key]["shape"])
+            for member in shape.get("members", {}).values():
+                keep(member["shape"])
+
+        for operation in operations:
+            definition = model["operations"][operation]
+            for part in ("input", "output"):
+                if part in definition:
+                    keep(definition[part]["shape"])
+            for error in definition.get("errors", []):
+                keep(error["shape"])
+        trimmed = {
+            "version": model["version"],
+            "metadata": model["metadata"],
+            "operations": {name: model["operations"][name] for name in operations},
+            "shapes": {name: shape for name, shape in model["shapes"].items() if name in shapes},
+        }
+        target = ROOT / "service" / "store" / "botocore_models" / service / api_version / "service-2.json"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(json.dumps(trimmed))
+        written.append(target)
+    return written
 
 
 def snapshot_banks() -> Path:

@@ -47,3 +47,31 @@ def test_compiled_template_is_not_used_once_its_source_changed(tmp_path):
     sources["page.html"] = "new {{ x }}"
     reader = Environment(loader=DictLoader(sources), bytecode_cache=CompiledTemplates(tmp_path))
     assert reader.get_template("page.html").render(x=1) == "new 1"
+
+
+def test_trimmed_ssm_model_still_reads_the_secrets_parameter(monkeypatch):
+    import json
+    import sys
+
+    import boto3
+    from moto import mock_aws
+
+    from service.settings import REPOSITORY, load_secrets_parameter
+    from service.store import session
+
+    sys.path.insert(0, str(REPOSITORY / "serverless"))
+    import prebuild
+
+    (written,) = prebuild.trim_service_models()
+    assert json.loads(written.read_text())["operations"].keys() == {"GetParameter"}
+    for name, value in {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}.items():
+        monkeypatch.setenv(name, value)
+    session.aws_session.cache_clear()
+    with mock_aws():
+        secrets = {"ASSESS_HMAC_KEY": "h" * 32, "ASSESS_ADMIN_TOKEN": "a" * 32, "ASSESS_EVALUATOR_TOKEN": "e" * 32}
+        boto3.client("ssm", region_name="eu-west-1").put_parameter(
+            Name="/assess/test/secrets", Type="SecureString", Value=json.dumps(secrets)
+        )
+        assert session.aws_session("eu-west-1").client("ssm").meta.service_model.operation_names == ["GetParameter"]
+        assert load_secrets_parameter("/assess/test/secrets", "eu-west-1") == secrets
+    session.aws_session.cache_clear()
