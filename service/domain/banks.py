@@ -6,6 +6,7 @@ file and path at once, so a bank author fixes a file in one pass.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import re
@@ -13,9 +14,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-import yaml
 from marshmallow import ValidationError
-from yaml.constructor import ConstructorError
 
 from service.domain.models import Bank, Demographic, DemographicOption, Option, Question, Topic
 from service.schemas.bank import ID_PATTERN, VERSION_PATTERN, BankSchema, flatten_errors
@@ -192,27 +191,29 @@ def _check_published(root: Path, bank_id: str, version: str, locked: str) -> tup
     return (None if problems else bank), problems
 
 
-def _construct_mapping_once(self, node: yaml.MappingNode, deep: bool = False) -> dict:
-    seen = set()
-    for key_node, _ in node.value:
-        if isinstance(key_node, yaml.ScalarNode) and key_node.tag != "tag:yaml.org,2002:merge":
-            key = self.construct_object(key_node)
-            if key in seen:
-                raise ConstructorError(None, None, f"duplicate key {key!r}", key_node.start_mark)
-            seen.add(key)
-    return yaml.constructor.SafeConstructor.construct_mapping(self, node, deep=deep)
+@functools.cache
+def _loaders() -> tuple[type, type]:
+    """(libyaml's loader where PyYAML has it, the pure-Python one), both SafeLoaders that refuse a key
+    repeated in one mapping instead of silently keeping the last. Made on first use: a cold start
+    that reads the banks' snapshot (bank_snapshot.py) needs no YAML at all."""
+    import yaml
+    from yaml.constructor import ConstructorError, SafeConstructor
 
+    def construct_mapping_once(self, node, deep: bool = False) -> dict:
+        seen = set()
+        for key_node, _ in node.value:
+            if isinstance(key_node, yaml.ScalarNode) and key_node.tag != "tag:yaml.org,2002:merge":
+                key = self.construct_object(key_node)
+                if key in seen:
+                    raise ConstructorError(None, None, f"duplicate key {key!r}", key_node.start_mark)
+                seen.add(key)
+        return SafeConstructor.construct_mapping(self, node, deep=deep)
 
-class _Loader(yaml.SafeLoader):
-    """safe_load, except that a key repeated in one mapping is an error instead of silently lost."""
-
-    construct_mapping = _construct_mapping_once
-
-
-class _FastLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
-    """The same with libyaml's parser where PyYAML has it: six times faster, which a cold start feels."""
-
-    construct_mapping = _construct_mapping_once
+    fast = type("_FastLoader", (getattr(yaml, "CSafeLoader", yaml.SafeLoader),), {})
+    fast.construct_mapping = construct_mapping_once
+    safe = type("_Loader", (yaml.SafeLoader,), {})
+    safe.construct_mapping = construct_mapping_once
+    return fast, safe
 
 
 def _read_yaml(path: Path) -> Any:
@@ -221,12 +222,15 @@ def _read_yaml(path: Path) -> Any:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
         raise BankError([f"{_source(path)}: Cannot read the file: {error}."]) from None
+    import yaml
+
+    fast_loader, loader = _loaders()
     try:
-        return yaml.load(text, Loader=_FastLoader)  # a SafeLoader
+        return yaml.load(text, Loader=fast_loader)  # a SafeLoader
     except yaml.YAMLError:
         pass  # libyaml words problems differently: let the pure-Python parser say what is wrong, and where
     try:
-        return yaml.load(text, Loader=_Loader)  # a SafeLoader
+        return yaml.load(text, Loader=loader)  # a SafeLoader
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
