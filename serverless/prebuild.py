@@ -10,6 +10,8 @@ starts fast.
   a cold start unpickles them instead of parsing YAML.
 - A copy of SSM's service model with only the operations the service calls (GetParameter) goes to
   service/store/botocore_models/ (see service/store/session.py).
+- Babel's locale data for Ukrainian and English, without unit, currency, time-zone and language
+  names, goes to service/compiled_locales/ (see service/web/compiled_locales.py).
 - Every module is byte-compiled with hash-checked .pyc files. /var/task is read-only, so Python on
   Lambda cannot cache bytecode it compiles, and the zip's files all carry one fixed timestamp, so
   ordinary timestamp-checked .pyc files would be thrown away: without this every cold start
@@ -35,6 +37,7 @@ def prepare() -> None:
     trim_service_models()
     snapshot_banks()
     compile_templates()
+    compile_locales()
     compile_bytecode()
 
 
@@ -117,6 +120,15 @@ def compile_templates() -> int:
     secrets = {name: "x" * 32 for name in ("ASSESS_HMAC_KEY", "ASSESS_ADMIN_TOKEN", "ASSESS_EVALUATOR_TOKEN")}
     app = create_app(Settings.from_environment(secrets), store=object(), banks=BankRegistry())
     return compiled_templates.compile_all(app)
+
+
+def compile_locales() -> list[Path]:
+    """Babel's data for the languages the service speaks, without the parts it never uses."""
+    sys.path.insert(0, str(ROOT))
+    from service.web import compiled_locales
+    from service.web.i18n import LANGUAGES
+
+    return compiled_locales.write(tuple(LANGUAGES))
 
 
 def compile_bytecode() -> None:

@@ -12,7 +12,7 @@ from service.domain.banks import BankRegistry
 from service.operations import Services
 from service.settings import Settings
 from service.store.dynamodb import Store, dynamodb_client
-from service.web import compiled_templates, errors, formatting, i18n, observe, pages, security
+from service.web import compiled_locales, compiled_templates, errors, formatting, i18n, observe, pages, security
 
 PACKAGE = Path(__file__).resolve().parent
 
@@ -46,6 +46,7 @@ def create_app(
     security.init_app(app)
     formatting.init_app(app)
     compiled_templates.init_app(app)
+    compiled_locales.init_app(app)
     pages.init_app(app)
 
     from service.web import admin, api, api_export_jobs, participant, trainer

@@ -75,3 +75,31 @@ def test_trimmed_ssm_model_still_reads_the_secrets_parameter(monkeypatch):
         assert session.aws_session("eu-west-1").client("ssm").meta.service_model.operation_names == ["GetParameter"]
         assert load_secrets_parameter("/assess/test/secrets", "eu-west-1") == secrets
     session.aws_session.cache_clear()
+
+
+def test_trimmed_locale_data_formats_numbers_exactly_as_babels_own(tmp_path, monkeypatch):
+    from babel import Locale, localedata, numbers
+
+    from service.web import compiled_locales
+
+    def formatted() -> list[str]:
+        values = (0, 7, 12.5, 1234.567, -3.25, 100)
+        patterns = ("#,##0.#", "#,##0.##", "+#,##0.#;−#,##0.#", "0")
+        return [
+            text
+            for language in ("uk", "en")
+            for value in values
+            for text in (
+                *(numbers.format_decimal(value, format=pattern, locale=language) for pattern in patterns),
+                numbers.format_percent(value / 100, format="#,##0.#%", locale=language),
+                Locale.parse(language).plural_form(value) if isinstance(value, int) else "",
+            )
+        ]
+
+    full = formatted()
+    compiled_locales.write(("uk", "en"), tmp_path)
+    monkeypatch.setattr(localedata, "_cache", {})
+    monkeypatch.setattr(compiled_locales, "FOLDER", tmp_path)
+    compiled_locales.init_app(None)
+    assert "languages" not in localedata._cache["uk"] and "number_symbols" in localedata._cache["uk"]
+    assert formatted() == full
