@@ -7,6 +7,7 @@ from pathlib import Path
 
 from flask import Flask, jsonify
 
+from service import observability
 from service.domain.bank_snapshot import load_published
 from service.domain.banks import BankRegistry
 from service.operations import Services
@@ -24,6 +25,7 @@ def create_app(
     banks: BankRegistry | None = None,
 ) -> Flask:
     settings = settings or Settings.from_environment()
+    observability.quiet_chatty_libraries()
     app = Flask(__name__)
     app.config.update(
         MAX_CONTENT_LENGTH=settings.max_body_bytes,

@@ -188,33 +188,27 @@ def cohort_ids_for(services, query: dict) -> list[str]:
 
 
 def build_export_file(services, kind: str, query: dict, max_rows: int | None = None) -> ExportFile:
-    """The export file for one request, built the same way for a response and for a job. With
-    `max_rows`, refuses (ExportTooLarge) before serializing more rows than that."""
+    """The export file for one request (operations.build_export), the same for a response and for a
+    job. With `max_rows`, refuses (ExportTooLarge) an export with more rows than that."""
     from service import operations
     from service.domain import export as exports
 
     if kind not in KINDS:
         raise ValueError(f"unknown export kind {kind!r}")
-    settings = services.settings
-    selected = operations.export_data(
+    exported = operations.build_export(
         services,
+        kind=kind,
+        file_format=query.get("format", "csv"),
+        pseudonym_key=query.get("pseudonym_key"),
+        pooled=query.get("pooled", False),
         cohort_id=query.get("cohort_id"),
         bank_id=query.get("bank_id"),
         bank_version=query.get("bank_version"),
         day_from=query.get("from_"),
         day_to=query.get("to"),
     )
-    build = exports.submission_export if kind == "submissions" else exports.participant_export
-    result = build(selected, export_key=settings.export_key, k=settings.k_anonymity)
-    if max_rows is not None and len(result.rows) > max_rows:
-        raise ExportTooLarge(f"{len(result.rows)} rows")
-    if query.get("format") == "jsonl":
-        body, content_type, suffix = exports.to_jsonl(result), "application/x-ndjson", "jsonl"
-    else:
-        body, content_type, suffix = exports.to_csv(result), "text/csv; charset=utf-8", "csv"
-    headers = {
-        "X-Export-Rows": str(len(result.rows)),
-        "X-Export-K": str(result.k),
-        "X-Export-Suppressed-Rows": str(result.suppressed_rows),
-    }
-    return ExportFile(body.encode("utf-8"), content_type, f"{kind}.{suffix}", len(result.rows), headers)
+    rows = exported.metadata["rows"]
+    if max_rows is not None and rows > max_rows:
+        raise ExportTooLarge(f"{rows} rows")
+    headers = exports.metadata_headers(exported.metadata)
+    return ExportFile(exported.body, exported.mimetype, exported.filename, rows, headers)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 import boto3
 import pytest
 from moto import mock_aws
@@ -73,3 +75,18 @@ def all_items(dynamodb) -> list[dict]:
     """Every stored item (tests may scan; the service never does)."""
     pages = dynamodb.get_paginator("scan").paginate(TableName=ENVIRONMENT["ASSESS_TABLE"])
     return [item for page in pages for item in page["Items"]]
+
+
+@contextlib.contextmanager
+def moto_app(banks: BankRegistry | None = None):
+    """An app over a fresh moto table, for module-scoped fixtures (the fixtures above build both per
+    test); yields (app, DynamoDB client)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("AWS_ACCESS_KEY_ID", "testing")
+        patch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+        patch.delenv("AWS_PROFILE", raising=False)
+        with mock_aws():
+            client = boto3.client("dynamodb", region_name="eu-central-1", config=CLIENT_CONFIG)
+            create_table(client, ENVIRONMENT["ASSESS_TABLE"])
+            store = Store(client, ENVIRONMENT["ASSESS_TABLE"])
+            yield create_app(Settings.from_environment(dict(ENVIRONMENT)), store=store, banks=banks), client

@@ -118,6 +118,29 @@ class CohortResource(MethodView):
         return cohort_json(operations.set_phases(services(), cohort_id, phases))
 
 
+@cohorts_bp.route("/<cohort_id>/trainer-token")
+class TrainerToken(MethodView):
+    @cohorts_bp.response(200, schemas.TrainerTokenSchema)
+    @cohorts_bp.doc(security=BEARER)
+    def post(self, cohort_id: str):
+        """Give the cohort a new trainer token (coordinator), shown once; the old one stops working at once."""
+        auth.require_coordinator()
+        rotated = operations.rotate_trainer_token(services(), cohort_id)
+        links = cohort_links(rotated)
+        return {key: links[key] for key in ("cohort_id", "trainer_url", "trainer_token")}
+
+
+@cohorts_bp.route("/<cohort_id>/close")
+class CloseCohort(MethodView):
+    @cohorts_bp.response(200, schemas.CohortSchema)
+    @cohorts_bp.doc(security=BEARER)
+    def post(self, cohort_id: str):
+        """Close the cohort for good (coordinator): no phase opens again and submissions get 409.
+        Results stay readable by the trainer and in exports. Closing again changes nothing."""
+        auth.require_coordinator()
+        return cohort_json(operations.close_cohort(services(), cohort_id))
+
+
 @cohorts_bp.route("/<cohort_id>/submissions")
 class Submissions(MethodView):
     @cohorts_bp.arguments(schemas.SubmissionCreateSchema)
@@ -157,28 +180,36 @@ class Report(MethodView):
         return cohort_report(bank, operations.cohort_submissions(services(), cohort), cohort_id=cohort.id)
 
 
+_EXPORT_DOC = {
+    "security": BEARER,
+    "responses": {
+        "200": {
+            "description": "CSV (UTF-8 with BOM), JSON Lines, or a zip with both, codebook.json, metadata.json "
+            "and the bank versions used. CSV and JSON Lines carry the metadata in X-Export-* headers "
+            "(docs/security.md)."
+        }
+    },
+}
+
+
 @exports_bp.route("/submissions")
 class SubmissionExport(MethodView):
     @exports_bp.arguments(schemas.ExportQuerySchema, location="query")
-    @exports_bp.doc(security=BEARER, responses={"200": {"description": "CSV (UTF-8 with BOM) or JSON Lines"}})
+    @exports_bp.doc(**_EXPORT_DOC)
     def get(self, query: dict):
         """Anonymized export, one row per submission (evaluator)."""
-        from service.domain import export as exports
-
         auth.require_evaluator()
-        return _export_response(exports.submission_export, query, "submissions")
+        return _export_response("submissions", query)
 
 
 @exports_bp.route("/participants")
 class ParticipantExport(MethodView):
     @exports_bp.arguments(schemas.ExportQuerySchema, location="query")
-    @exports_bp.doc(security=BEARER, responses={"200": {"description": "CSV (UTF-8 with BOM) or JSON Lines"}})
+    @exports_bp.doc(**_EXPORT_DOC)
     def get(self, query: dict):
         """Anonymized export, one row per participant with both phases (evaluator)."""
-        from service.domain import export as exports
-
         auth.require_evaluator()
-        return _export_response(exports.participant_export, query, "participants")
+        return _export_response("participants", query)
 
 
 def cohort_links(created: operations.NewCohort) -> dict:
@@ -202,9 +233,11 @@ def cohort_json(cohort) -> dict:
         "region": cohort.region,
         "phases": {phase: {"open": is_open} for phase, is_open in cohort.phases.items()},
         "created_at": cohort.created_at,
+        "closed": cohort.closed,
+        "closed_at": cohort.closed_at,
     }
 
 
-def _export_response(build, query: dict, name: str) -> Response:
+def _export_response(kind: str, query: dict) -> Response:
     """One response, or 202 and a job when the export could be too large for one (api_export_jobs)."""
-    return api_export_jobs.export_or_job(name, query)
+    return api_export_jobs.export_or_job(kind, query)

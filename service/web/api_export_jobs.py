@@ -47,7 +47,7 @@ def export_or_job(kind: str, query: dict) -> Response:
     except export_jobs.ExportTooLarge:
         return _accepted(export_jobs.create_job(jobs(), kind, query))
     observability.count(observability.EXPORTS_PRODUCED)
-    response = Response(export_file.body, content_type=export_file.content_type)
+    response = Response(export_file.body, mimetype=export_file.content_type)
     response.headers.update(export_file.headers)
     response.headers["Content-Disposition"] = f'attachment; filename="{export_file.filename}"'
     return response

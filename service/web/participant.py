@@ -40,6 +40,8 @@ class FormState:
 def test_page(cohort_id: str):
     cohort, bank = operations.find_cohort(services(), cohort_id)
     _choose_language(cohort, bank)
+    if cohort.closed:
+        return _ended_page(cohort, bank)
     remembered_code = request.cookies.get(_code_cookie(cohort.id), "")
     phase = _choose_phase(cohort, request.args.get("phase"), remembered_code)
     if phase is None:
@@ -79,6 +81,9 @@ def result_page(cohort_id: str):
 @bp.post("/c/<cohort_id>")
 def submit_test(cohort_id: str):
     cohort, bank = operations.find_cohort(services(), cohort_id)
+    if cohort.closed:
+        _choose_language(cohort, bank)
+        return _ended_page(cohort, bank)
     state = _read_form(bank)
     switch_to = request.form.get("switch_lang")
     if switch_to in bank.languages:
@@ -122,6 +127,11 @@ def submit_test(cohort_id: str):
     if cohort.shuffle:
         response.delete_cookie(_form_cookie(cohort.id), path=f"/c/{cohort.id}")
     return response
+
+
+def _ended_page(cohort: Cohort, bank: Bank):
+    """A cohort closed for good: say so plainly (410 Gone: it will not open again), keep no form."""
+    return render_template("participant/ended.html", cohort=cohort, bank=bank), 410
 
 
 def _test_form(
