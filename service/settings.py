@@ -8,6 +8,7 @@ guessable secret. Bearer tokens are kept only as their SHA-256 from here on (doc
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import re
@@ -198,11 +199,8 @@ def load_secrets_parameter(name: str, region: str = "eu-central-1") -> dict[str,
     token keys may be replaced by their *_SHA256 forms."""
     from aws_lambda_powertools.utilities import parameters
 
-    from service.store.session import aws_session
-
     try:
-        provider = parameters.SSMProvider(boto3_session=aws_session(region))
-        value = provider.get(name, decrypt=True, transform="json", max_age=300)
+        value = _ssm_provider(region).get(name, decrypt=True, transform="json", max_age=300)
     except parameters.exceptions.GetParameterError as error:
         raise SettingsError(f"ASSESS_SECRETS_PARAMETER {name!r} could not be read: {error}") from None
     if not isinstance(value, dict):
@@ -211,6 +209,16 @@ def load_secrets_parameter(name: str, region: str = "eu-central-1") -> dict[str,
     if unknown:
         raise SettingsError(f"ASSESS_SECRETS_PARAMETER {name!r} holds unknown keys: {', '.join(unknown)}")
     return {key: str(val) for key, val in value.items()}
+
+
+@functools.cache
+def _ssm_provider(region: str):
+    """One powertools SSM provider per process (its cache is per provider), on the shared boto3 session."""
+    from aws_lambda_powertools.utilities import parameters
+
+    from service.store.session import aws_session
+
+    return parameters.SSMProvider(boto3_session=aws_session(region))
 
 
 def _regions(raw: str | None) -> tuple[str, ...]:

@@ -66,6 +66,9 @@ class InMemoryStore:
     def cohort_submissions(self, cohort_id: str) -> Iterator[Submission]:
         yield from map(items.submission_from_item, self._partition(cohort_id, "SUB#"))
 
+    def count_cohort_submissions(self, cohort_id: str) -> int:
+        return len(self._partition(cohort_id, "SUB#"))
+
     def _partition(self, cohort_id: str, prefix: str) -> list[dict]:
         pk = f"COHORT#{cohort_id}"
         return [item for (p, sk), item in sorted(self.items.items()) if p == pk and sk.startswith(prefix)]

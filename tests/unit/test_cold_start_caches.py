@@ -56,6 +56,7 @@ def test_trimmed_ssm_model_still_reads_the_secrets_parameter(monkeypatch):
     import boto3
     from moto import mock_aws
 
+    from service import settings as settings_module
     from service.settings import REPOSITORY, load_secrets_parameter
     from service.store import session
 
@@ -67,6 +68,7 @@ def test_trimmed_ssm_model_still_reads_the_secrets_parameter(monkeypatch):
     for name, value in {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}.items():
         monkeypatch.setenv(name, value)
     session.aws_session.cache_clear()
+    settings_module._ssm_provider.cache_clear()
     with mock_aws():
         secrets = {"ASSESS_HMAC_KEY": "h" * 32, "ASSESS_ADMIN_TOKEN": "a" * 32, "ASSESS_EVALUATOR_TOKEN": "e" * 32}
         boto3.client("ssm", region_name="eu-west-1").put_parameter(
@@ -75,6 +77,7 @@ def test_trimmed_ssm_model_still_reads_the_secrets_parameter(monkeypatch):
         assert session.aws_session("eu-west-1").client("ssm").meta.service_model.operation_names == ["GetParameter"]
         assert load_secrets_parameter("/assess/test/secrets", "eu-west-1") == secrets
     session.aws_session.cache_clear()
+    settings_module._ssm_provider.cache_clear()
 
 
 def test_trimmed_locale_data_formats_numbers_exactly_as_babels_own(tmp_path, monkeypatch):
