@@ -112,13 +112,16 @@ def snapshot_banks() -> Path:
 def compile_templates() -> int:
     """Build the app as on Lambda (without touching AWS) and compile its templates."""
     sys.path.insert(0, str(ROOT))
+    import secrets
+
     from service.app import create_app
     from service.domain.banks import BankRegistry
     from service.settings import Settings
     from service.web import compiled_templates
 
-    secrets = {name: "x" * 32 for name in ("ASSESS_HMAC_KEY", "ASSESS_ADMIN_TOKEN", "ASSESS_EVALUATOR_TOKEN")}
-    app = create_app(Settings.from_environment(secrets), store=object(), banks=BankRegistry())
+    names = ("ASSESS_HMAC_KEY", "ASSESS_ADMIN_TOKEN", "ASSESS_EVALUATOR_TOKEN")
+    local = {name: secrets.token_urlsafe(24) for name in names}  # only to build an app; never used
+    app = create_app(Settings.from_environment(local), store=object(), banks=BankRegistry())
     return compiled_templates.compile_all(app)
 
 
