@@ -235,6 +235,10 @@ class MemoryStore:
         # scores_only (what reports ask for) changes what DynamoDB sends, not what memory holds.
         return iter(self.submissions if cohort_id == self.cohort.id else [])
 
+    def count_cohort_submissions(self, cohort_id: str) -> int:
+        """The export's row estimate (a COUNT Query on DynamoDB): above a limit, the export is a job."""
+        return len(self.submissions) if cohort_id == self.cohort.id else 0
+
 
 def _endpoints_without_dynamodb(bank, cohort: Cohort, submissions: list[Submission], repeat: int) -> dict:
     """Median time of the report JSON, the trainer page and the CSV export on a MemoryStore."""

@@ -8,11 +8,12 @@ from pathlib import Path
 from flask import Flask, jsonify
 
 from service import observability
-from service.domain.banks import BankRegistry, load_published_banks
+from service.domain.bank_snapshot import load_published
+from service.domain.banks import BankRegistry
 from service.operations import Services
 from service.settings import Settings
 from service.store.dynamodb import Store, dynamodb_client
-from service.web import errors, formatting, i18n, pages, security
+from service.web import compiled_locales, compiled_templates, errors, formatting, i18n, observe, pages, security
 
 PACKAGE = Path(__file__).resolve().parent
 
@@ -37,22 +38,26 @@ def create_app(
         JSON_SORT_KEYS=False,
     )
     if banks is None:
-        banks = load_published_banks(settings.banks_dir)
+        banks = load_published(settings.banks_dir)
     if store is None:
         store = Store(dynamodb_client(settings.region, settings.dynamodb_endpoint), settings.table_name)
     app.extensions["assess"] = Services(settings=settings, store=store, banks=banks)
 
+    observe.init_app(app)
     i18n.init_app(app)
     security.init_app(app)
     formatting.init_app(app)
+    compiled_templates.init_app(app)
+    compiled_locales.init_app(app)
     pages.init_app(app)
 
-    from service.web import admin, api, participant, trainer
+    from service.web import admin, api, api_export_jobs, participant, trainer
 
     app.register_blueprint(participant.bp)
     app.register_blueprint(trainer.bp)
     app.register_blueprint(admin.bp)
     api.init_app(app)
+    api_export_jobs.init_app(app)
     errors.init_app(app)
 
     @app.get("/healthz")

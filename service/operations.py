@@ -10,13 +10,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from service import catalogs
+from service import catalogs, observability
 from service.domain import codes
-from service.domain import export as exports
 from service.domain.banks import BankRegistry
-from service.domain.codebook import bundle, codebook
 from service.domain.models import PHASES, Bank, Cohort, Submission
-from service.domain.report import cohort_report
 from service.domain.scoring import AnswerError, check_answers, score_submission
 from service.errors import N_, CohortClosed, InvalidInput, NotFound, PhaseClosed
 from service.observability import logger
@@ -189,6 +186,8 @@ def submit(
         demographics=chosen_demographics,
     )
     stored, created = services.store.put_submission(submission)
+    if created:
+        observability.count(observability.SUBMISSIONS_STORED)
     logger.info(
         "submission stored" if created else "submission retried", extra={"cohort_id": cohort.id, "phase": phase}
     )
@@ -284,6 +283,8 @@ def export_data(
 ):
     """The cohorts (with bank and submissions) an export covers: one cohort by key, or every cohort
     found through the cohorts index, filtered by bank, version and submission day."""
+    from service.domain import export as exports  # here: export formats are not loaded by a cold start
+
     cohort_ids = [cohort_id] if cohort_id else []
     selected = []
     for cohort in select_cohorts(services, cohort_ids=cohort_ids, bank_id=bank_id, bank_version=bank_version):
@@ -332,6 +333,8 @@ def evaluator_report(
         raise NotFound(N_("no such bank version"))
     submissions = [sub for cohort in cohorts for sub in services.store.cohort_submissions(cohort.id, scores_only=True)]
     single = cohorts[0].id if cohort_ids and len(cohorts) == 1 else None
+    from service.domain.report import cohort_report  # not needed by a cold start
+
     report = cohort_report(bank, submissions, cohort_id=single)
     report["cohort_ids"] = [cohort.id for cohort in cohorts]
     return report
@@ -373,6 +376,9 @@ def build_export(
 ) -> ExportFile:
     """An anonymized export as a file: CSV (UTF-8 with BOM), JSON Lines, or a zip of both with the
     codebook, the metadata and the bank versions used."""
+    from service.domain import export as exports
+    from service.domain.codebook import bundle, codebook
+
     selected = export_data(
         services, cohort_id=cohort_id, bank_id=bank_id, bank_version=bank_version, day_from=day_from, day_to=day_to
     )

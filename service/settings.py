@@ -8,6 +8,7 @@ guessable secret. Bearer tokens are kept only as their SHA-256 from here on (doc
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import re
@@ -85,6 +86,13 @@ class Settings:
     trusted_proxies: int = 0
     demo_cohort_id: str | None = None
     regions: tuple[str, ...] = UKRAINIAN_REGIONS
+    # Exports past one response's limits (service/export_jobs.py, docs/deploy.md).
+    export_bucket: str | None = None
+    export_function: str | None = None
+    export_dir: Path = REPOSITORY / ".local" / "exports"
+    export_sync_max_rows: int = 10_000
+    export_sync_max_bytes: int = 5_000_000
+    export_url_seconds: int = 600
 
     @property
     def deployed(self) -> bool:
@@ -95,8 +103,9 @@ class Settings:
         env = os.environ if environ is None else environ
         stage = _stage(env)
         secrets = {name: env.get(name, "") for name in PARAMETER_KEYS}
+        region = env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or "eu-central-1"
         if env.get("ASSESS_SECRETS_PARAMETER"):
-            stored = load_secrets_parameter(env["ASSESS_SECRETS_PARAMETER"])
+            stored = load_secrets_parameter(env["ASSESS_SECRETS_PARAMETER"], region)
             secrets.update({name: value for name, value in stored.items() if not secrets.get(name)})
         hmac_key = _secret(secrets, "ASSESS_HMAC_KEY", stage)
         admin = _token_hash(secrets, "ASSESS_ADMIN_TOKEN", stage)
@@ -109,7 +118,7 @@ class Settings:
         return cls(
             stage=stage,
             table_name=env.get("ASSESS_TABLE", "assessments"),
-            region=env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or "eu-central-1",
+            region=region,
             dynamodb_endpoint=env.get("ASSESS_DYNAMODB_ENDPOINT") or None,
             hmac_key=hmac_key.encode(),
             export_key=export_key.encode() if export_key else b"export:" + hmac_key.encode(),
@@ -121,6 +130,12 @@ class Settings:
             max_body_bytes=_positive_int(env, "ASSESS_MAX_BODY_BYTES", 64 * 1024),
             trusted_proxies=_positive_int(env, "ASSESS_TRUSTED_PROXIES", 0, minimum=0),
             regions=_regions(env.get("ASSESS_REGIONS")),
+            export_bucket=env.get("ASSESS_EXPORT_BUCKET") or None,
+            export_function=env.get("ASSESS_EXPORT_FUNCTION") or None,
+            export_dir=Path(env.get("ASSESS_EXPORT_DIR") or REPOSITORY / ".local" / "exports"),
+            export_sync_max_rows=_positive_int(env, "ASSESS_EXPORT_SYNC_MAX_ROWS", 10_000),
+            export_sync_max_bytes=_positive_int(env, "ASSESS_EXPORT_SYNC_MAX_BYTES", 5_000_000),
+            export_url_seconds=_positive_int(env, "ASSESS_EXPORT_URL_SECONDS", 600),
         )
 
 
@@ -178,14 +193,14 @@ def _refuse_guessable(name: str, value: str, stage: str) -> None:
         )
 
 
-def load_secrets_parameter(name: str) -> dict[str, str]:
+def load_secrets_parameter(name: str, region: str = "eu-central-1") -> dict[str, str]:
     """The secrets as one SecureString JSON parameter in SSM Parameter Store, read through powertools
     Parameters (cached for five minutes): {"ASSESS_HMAC_KEY": ..., "ASSESS_ADMIN_TOKEN": ..., ...}; the
     token keys may be replaced by their *_SHA256 forms."""
     from aws_lambda_powertools.utilities import parameters
 
     try:
-        value = parameters.get_parameter(name, decrypt=True, transform="json", max_age=300)
+        value = _ssm_provider(region).get(name, decrypt=True, transform="json", max_age=300)
     except parameters.exceptions.GetParameterError as error:
         raise SettingsError(f"ASSESS_SECRETS_PARAMETER {name!r} could not be read: {error}") from None
     if not isinstance(value, dict):
@@ -194,6 +209,16 @@ def load_secrets_parameter(name: str) -> dict[str, str]:
     if unknown:
         raise SettingsError(f"ASSESS_SECRETS_PARAMETER {name!r} holds unknown keys: {', '.join(unknown)}")
     return {key: str(val) for key, val in value.items()}
+
+
+@functools.cache
+def _ssm_provider(region: str):
+    """One powertools SSM provider per process (its cache is per provider), on the shared boto3 session."""
+    from aws_lambda_powertools.utilities import parameters
+
+    from service.store.session import aws_session
+
+    return parameters.SSMProvider(boto3_session=aws_session(region))
 
 
 def _regions(raw: str | None) -> tuple[str, ...]:

@@ -69,6 +69,9 @@ class InMemoryStore:
                 item = {name: value for name, value in item.items() if name in items.SCORE_ATTRIBUTES}
             yield items.submission_from_item(item)
 
+    def count_cohort_submissions(self, cohort_id: str) -> int:
+        return len(self._partition(cohort_id, "SUB#"))
+
     def _partition(self, cohort_id: str, prefix: str) -> list[dict]:
         pk = f"COHORT#{cohort_id}"
         return [item for (p, sk), item in sorted(self.items.items()) if p == pk and sk.startswith(prefix)]

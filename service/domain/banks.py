@@ -6,6 +6,7 @@ file and path at once, so a bank author fixes a file in one pass.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import re
@@ -13,9 +14,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-import yaml
 from marshmallow import ValidationError
-from yaml.constructor import ConstructorError
 
 from service.domain.models import Bank, Demographic, DemographicOption, Option, Question, Topic
 from service.schemas.bank import ID_PATTERN, VERSION_PATTERN, BankSchema, flatten_errors
@@ -192,10 +191,15 @@ def _check_published(root: Path, bank_id: str, version: str, locked: str) -> tup
     return (None if problems else bank), problems
 
 
-class _Loader(yaml.SafeLoader):
-    """safe_load, except that a key repeated in one mapping is an error instead of silently lost."""
+@functools.cache
+def _loaders() -> tuple[type, type]:
+    """(libyaml's loader where PyYAML has it, the pure-Python one), both SafeLoaders that refuse a key
+    repeated in one mapping instead of silently keeping the last. Made on first use: a cold start
+    that reads the banks' snapshot (bank_snapshot.py) needs no YAML at all."""
+    import yaml
+    from yaml.constructor import ConstructorError, SafeConstructor
 
-    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict:
+    def construct_mapping_once(self, node, deep: bool = False) -> dict:
         seen = set()
         for key_node, _ in node.value:
             if isinstance(key_node, yaml.ScalarNode) and key_node.tag != "tag:yaml.org,2002:merge":
@@ -203,15 +207,30 @@ class _Loader(yaml.SafeLoader):
                 if key in seen:
                     raise ConstructorError(None, None, f"duplicate key {key!r}", key_node.start_mark)
                 seen.add(key)
-        return super().construct_mapping(node, deep=deep)
+        return SafeConstructor.construct_mapping(self, node, deep=deep)
+
+    fast = type("_FastLoader", (getattr(yaml, "CSafeLoader", yaml.SafeLoader),), {})
+    fast.construct_mapping = construct_mapping_once
+    safe = type("_Loader", (yaml.SafeLoader,), {})
+    safe.construct_mapping = construct_mapping_once
+    return fast, safe
 
 
 def _read_yaml(path: Path) -> Any:
     """Parsed YAML of a bank file; unreadable or invalid YAML becomes a BankError naming the file."""
     try:
-        return yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)  # _Loader is a SafeLoader
+        text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
         raise BankError([f"{_source(path)}: Cannot read the file: {error}."]) from None
+    import yaml
+
+    fast_loader, loader = _loaders()
+    try:
+        return yaml.load(text, Loader=fast_loader)  # a SafeLoader
+    except yaml.YAMLError:
+        pass  # libyaml words problems differently: let the pure-Python parser say what is wrong, and where
+    try:
+        return yaml.load(text, Loader=loader)  # a SafeLoader
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-import boto3
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
 from service.domain.models import Cohort, Submission
 from service.errors import N_, CohortClosed, Conflict, NotFound, Unavailable
 from service.store import items
+from service.store.session import aws_session
 from service.store.table import COHORTS_INDEX
 
 # Standard retry mode backs off with jitter on throttling and 5xx. Timeouts are short so that three
@@ -36,9 +36,7 @@ _UNAVAILABLE_CODES = {
 
 def dynamodb_client(region: str, endpoint_url: str | None = None):
     """One client per process, created by the app factory and passed in (never at import time)."""
-    return boto3.session.Session().client(
-        "dynamodb", region_name=region, endpoint_url=endpoint_url, config=CLIENT_CONFIG
-    )
+    return aws_session(region).client("dynamodb", endpoint_url=endpoint_url, config=CLIENT_CONFIG)
 
 
 class Store:
@@ -220,6 +218,20 @@ class Store:
         )
         for item in pages:
             yield items.submission_from_item(item)
+
+    def count_cohort_submissions(self, cohort_id: str) -> int:
+        """How many submissions a cohort holds (Query with Select=COUNT: no items cross the wire)."""
+        paginator = self.client.get_paginator("query")
+        total = 0
+        with _translated_errors():
+            for page in paginator.paginate(
+                TableName=self.table_name,
+                KeyConditionExpression="pk = :pk AND begins_with(sk, :prefix)",
+                ExpressionAttributeValues={":pk": {"S": f"COHORT#{cohort_id}"}, ":prefix": {"S": "SUB#"}},
+                Select="COUNT",
+            ):
+                total += page["Count"]
+        return total
 
     def _get_submission_item(self, submission: Submission) -> dict:
         answer = self.client.get_item(

@@ -15,7 +15,6 @@ import hmac
 import re
 import secrets
 
-import segno
 from flask import Blueprint, g, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeTimedSerializer
@@ -274,4 +273,6 @@ def _links_page(created: operations.NewCohort, *, heading: str, rotated: bool = 
 
 
 def _qr(url: str) -> str:
+    import segno  # here: a cold start serving a participant page does not need QR codes
+
     return segno.make(url, error="m").svg_inline(scale=6, border=2, title=url)

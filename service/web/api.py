@@ -3,21 +3,44 @@ from them at /api/v1/openapi.json. Views are thin: they check who is asking and 
 
 from __future__ import annotations
 
+import threading
+
 from flask import Flask, Response
 from flask.views import MethodView
 from flask_smorest import Api, Blueprint
 
 from service import operations
-from service.domain import export as exports
-from service.domain.report import cohort_report
 from service.errors import N_, NotFound
 from service.schemas import api as schemas
 from service.schemas import report as report_schemas
-from service.web import api_reports, auth, base_url, services
+from service.web import api_export_jobs, api_reports, auth, base_url, services
 
 
 class AssessApi(Api):
+    """flask-smorest's Api, except that the OpenAPI description of the routes is generated on the
+    first request for /api/v1/openapi.json instead of at start: turning every schema into JSON
+    Schema is work a Lambda cold start should not do for a document few clients ever ask for."""
+
     ERROR_SCHEMA = schemas.ErrorSchema
+
+    def __init__(self, *args, **kwargs):
+        self._undocumented: list[tuple] = []
+        self._documenting = threading.Lock()
+        super().__init__(*args, **kwargs)
+
+    def register_blueprint(self, blp, *, parameters=None, **options):
+        name = options.get("name", blp.name)
+        self._app.extensions["flask-smorest"]["blp_name_to_api"][name] = self
+        self._app.register_blueprint(blp, **options)
+        self._undocumented.append((blp, name, parameters))
+
+    def _openapi_json(self):
+        with self._documenting:
+            while self._undocumented:
+                blp, name, parameters = self._undocumented.pop(0)
+                blp.register_views_in_doc(self, self._app, self.spec, name=name, parameters=parameters)
+                self.spec.tag({"name": name, "description": blp.description})
+        return super()._openapi_json()
 
 
 banks_bp = Blueprint("banks", __name__, url_prefix="/api/v1/banks", description="Published question banks")
@@ -31,7 +54,7 @@ def init_app(app: Flask) -> None:
         app, spec_kwargs={"info": {"description": "See SPEC.md. Errors: {error: {code, message, fields}}."}}
     )
     api.spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
-    for blueprint in (banks_bp, cohorts_bp, exports_bp, api_reports.blp):
+    for blueprint in (banks_bp, cohorts_bp, exports_bp, api_reports.blp, api_export_jobs.bp):
         api.register_blueprint(blueprint)
 
 
@@ -152,6 +175,8 @@ class Report(MethodView):
     @cohorts_bp.doc(security=BEARER)
     def get(self, cohort_id: str):
         """The cohort's numbers (trainer or coordinator)."""
+        from service.domain.report import cohort_report
+
         cohort, bank = auth.cohort_for_trainer(cohort_id, auth.bearer_token())
         return cohort_report(bank, operations.cohort_submissions(services(), cohort), cohort_id=cohort.id)
 
@@ -215,19 +240,5 @@ def cohort_json(cohort) -> dict:
 
 
 def _export_response(kind: str, query: dict) -> Response:
-    exported = operations.build_export(
-        services(),
-        kind=kind,
-        file_format=query["format"],
-        pseudonym_key=query.get("pseudonym_key"),
-        pooled=query["pooled"],
-        cohort_id=query.get("cohort_id"),
-        bank_id=query.get("bank_id"),
-        bank_version=query.get("bank_version"),
-        day_from=query.get("from_"),
-        day_to=query.get("to"),
-    )
-    response = Response(exported.body, mimetype=exported.mimetype)
-    response.headers.update(exports.metadata_headers(exported.metadata))
-    response.headers["Content-Disposition"] = f'attachment; filename="{exported.filename}"'
-    return response
+    """One response, or 202 and a job when the export could be too large for one (api_export_jobs)."""
+    return api_export_jobs.export_or_job(kind, query)

@@ -11,14 +11,12 @@ the token is never exposed to a script.
 
 from __future__ import annotations
 
-import segno
 from flask import Blueprint, g, jsonify, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from markupsafe import Markup
 
 from service import operations
 from service.domain.models import Bank, Cohort
-from service.domain.report import cohort_report
 from service.errors import N_, InvalidInput
 from service.web import auth, base_url, charts, formatting, i18n, services
 
@@ -83,6 +81,9 @@ def _trainer_cohort(cohort_id: str) -> tuple[Cohort, Bank]:
 
 
 def _page_context(cohort: Cohort, bank: Bank) -> dict:
+    # Imported here: the participant pages, and so a cold start, need neither the statistics nor QR codes.
+    from service.domain.report import cohort_report
+
     submissions = operations.cohort_submissions(services(), cohort)
     participant_url = f"{base_url()}/c/{cohort.id}"
     report = cohort_report(bank, submissions, cohort_id=cohort.id)
@@ -100,6 +101,8 @@ def _page_context(cohort: Cohort, bank: Bank) -> dict:
 
 def qr_code(url: str) -> Markup:
     """The link as an inline SVG QR code that scales to its box (no width/height, a viewBox)."""
+    import segno
+
     svg = segno.make(url, error="m").svg_inline(scale=1, border=2, omitsize=True, svgclass=None, lineclass=None)
     label = Markup(' role="img" aria-label="{}"').format(_("QR code of the participant link"))
     return Markup(svg.replace("<svg", "<svg" + str(label), 1))

@@ -127,6 +127,9 @@ ACCESS: dict[tuple[str, str], Case] = {
     ("GET", "/api/v1/exports/submissions"): Case(only(200, "evaluator", others=401), query=this_cohort),
     ("GET", "/api/v1/exports/participants"): Case(only(200, "evaluator", others=401), query=this_cohort),
     ("GET", "/api/v1/reports"): Case(only(200, "evaluator", others=401), query=this_cohort),
+    # large exports as jobs: the status needs the evaluator's token; the file only its signed link
+    ("GET", "/api/v1/exports/jobs/<job_id>"): Case(only(404, "evaluator", others=401)),
+    ("GET", "/api/v1/exports/files/<job_id>/<filename>"): Case(everyone(404)),
     # the coordinator's console: a session from the login form; everyone else is sent to log in (303)
     ("GET", "/admin/login"): Case(only(303, "coordinator", others=200)),
     ("POST", "/admin/login"): Case(only(303, "coordinator", others=401), form=login_form),
@@ -209,7 +212,13 @@ def client_as(world: World, role: str, cohort_id: str):
 
 
 def path_for(rule: str, cohort_id: str) -> str:
-    values = {"cohort_id": cohort_id, "bank_id": "small", "version": "1", "filename": "app.css"}
+    values = {
+        "cohort_id": cohort_id,
+        "bank_id": "small",
+        "version": "1",
+        "filename": "app.css",
+        "job_id": "no-such-job",
+    }
 
     def value(match: re.Match) -> str:
         name = match.group(1)

@@ -12,12 +12,14 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def stages() -> dict[str, dict]:
+    """Each stage as Zappa reads it: `extends` followed all the way up (prod_exports -> prod -> dev)."""
     raw = json.loads((ROOT / "zappa_settings.json").read_text())
-    resolved = {}
-    for name, stage in raw.items():
-        parent = raw.get(stage.get("extends"), {})
-        resolved[name] = parent | stage
-    return resolved
+
+    def resolved(name: str) -> dict:
+        stage = raw[name]
+        return resolved(stage["extends"]) | stage if "extends" in stage else dict(stage)
+
+    return {name: resolved(name) for name in raw}
 
 
 @pytest.mark.parametrize("stage", sorted(stages()))

@@ -1,17 +1,40 @@
-"""The deployed table is the table the store and the tests use."""
+"""The deployed table is the table the store and the tests use; the template lints; the Zappa
+stages and the template agree on roles, buckets and functions; permissions stay least-privilege."""
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
+import pytest
 import yaml
 
 from service.store.table import ATTRIBUTE_DEFINITIONS, GLOBAL_SECONDARY_INDEXES, KEY_SCHEMA
 
 ROOT = Path(__file__).resolve().parents[2]
+TEMPLATE = ROOT / "serverless" / "template.yaml"
+WEB_STAGES = ("dev", "prod")
+STAGES = ("dev", "dev_exports", "prod", "prod_exports")
 
 
 def template() -> dict:
-    return yaml.safe_load((ROOT / "serverless" / "template.yaml").read_text())
+    return yaml.safe_load(TEMPLATE.read_text())
+
+
+def zappa_stage(name: str) -> dict:
+    """A stage as Zappa reads it: `extends` merges the parent's keys (shallowly) under the stage's."""
+    settings = json.loads((ROOT / "zappa_settings.json").read_text())
+    stage = settings[name]
+    return zappa_stage(stage["extends"]) | stage if "extends" in stage else stage
+
+
+def statements(role: str) -> list[dict]:
+    policy = template()["Resources"][role]["Properties"]["Policies"][0]["PolicyDocument"]
+    return policy["Statement"]
+
+
+def actions(role: str) -> set[str]:
+    return {action for statement in statements(role) for action in statement["Action"]}
 
 
 def test_template_table_matches_the_store_definition():
@@ -22,20 +45,85 @@ def test_template_table_matches_the_store_definition():
     assert table["BillingMode"] == "PAY_PER_REQUEST"
     assert table["PointInTimeRecoverySpecification"] == {"PointInTimeRecoveryEnabled": True}
     assert table["SSESpecification"] == {"SSEEnabled": True}
+    assert table["DeletionProtectionEnabled"] == {"Fn::If": ["IsProd", True, False]}
 
 
-def test_lambda_may_not_scan_or_delete():
-    statements = template()["Resources"]["LambdaRole"]["Properties"]["Policies"][0]["PolicyDocument"]["Statement"]
-    actions = {action for statement in statements for action in statement["Action"]}
-    assert "dynamodb:Scan" not in actions and "dynamodb:DeleteItem" not in actions
+def test_template_passes_cfn_lint():
+    cfn_lint = Path(sys.executable).with_name("cfn-lint")
+    done = subprocess.run([str(cfn_lint), str(TEMPLATE)], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stdout + done.stderr
 
 
-def test_zappa_stages_name_no_secret_values_and_fit_api_gateway():
-    settings = json.loads((ROOT / "zappa_settings.json").read_text())
-    for stage in ("dev", "prod"):
-        merged = settings["dev"] | settings[stage]
-        assert merged["timeout_seconds"] < 29
-        assert merged["aws_region"].startswith("eu-")
-        assert merged["app_function"] == "service.lambda_app.app"
-        environment = merged["environment_variables"]
-        assert not {"ASSESS_HMAC_KEY", "ASSESS_ADMIN_TOKEN", "ASSESS_EVALUATOR_TOKEN"} & set(environment)
+def test_export_bucket_is_private_encrypted_and_forgets_within_days():
+    bucket = template()["Resources"]["ExportBucket"]["Properties"]
+    assert set(bucket["PublicAccessBlockConfiguration"].values()) == {True}
+    encryption = bucket["BucketEncryption"]["ServerSideEncryptionConfiguration"][0]
+    assert encryption["ServerSideEncryptionByDefault"]["SSEAlgorithm"] in ("AES256", "aws:kms")
+    (rule,) = bucket["LifecycleConfiguration"]["Rules"]
+    assert rule["Status"] == "Enabled" and rule["ExpirationInDays"] == {"Ref": "ExportExpiryDays"}
+    assert template()["Parameters"]["ExportExpiryDays"]["MaxValue"] <= 30
+
+
+@pytest.mark.parametrize("role", ["LambdaRole", "ExportsRole"])
+def test_functions_may_not_scan_delete_or_touch_other_resources(role):
+    granted = actions(role)
+    assert not {"dynamodb:Scan", "dynamodb:DeleteItem", "dynamodb:BatchWriteItem", "s3:DeleteObject"} & granted
+    assert not [action for action in granted if action.endswith(":*")]
+    for statement in statements(role):
+        if statement["Resource"] == "*":
+            assert statement["Action"] == ["kms:Decrypt"] and "kms:ViaService" in str(statement["Condition"])
+
+
+def test_export_function_only_reads_the_table():
+    assert {a for a in actions("ExportsRole") if a.startswith("dynamodb:")} == {"dynamodb:GetItem", "dynamodb:Query"}
+    assert "lambda:InvokeFunction" not in actions("ExportsRole")
+
+
+@pytest.mark.parametrize("name", STAGES)
+def test_zappa_stages_run_as_the_template_roles(name):
+    stage = zappa_stage(name)
+    base = name.split("_")[0]
+    role = "ExportsRole" if name.endswith("_exports") else "LambdaRole"
+    role_name = template()["Resources"][role]["Properties"]["RoleName"]["Fn::Sub"]
+    assert stage["manage_roles"] is False
+    assert stage["role_name"] == role_name.replace("${Stage}", base)
+
+
+@pytest.mark.parametrize("name", STAGES)
+def test_zappa_stages_name_no_secret_values_and_fit_api_gateway(name):
+    stage = zappa_stage(name)
+    assert stage["aws_region"] == "eu-central-1"
+    assert stage["app_function"] == "service.lambda_app.app"
+    assert stage["runtime"] == f"python{sys.version_info.major}.{sys.version_info.minor}"
+    if stage.get("apigateway_enabled", True):
+        assert stage["timeout_seconds"] < 29
+    environment = stage["environment_variables"]
+    assert not {"ASSESS_HMAC_KEY", "ASSESS_ADMIN_TOKEN", "ASSESS_EVALUATOR_TOKEN"} & set(environment)
+    assert environment["ASSESS_SECRETS_PARAMETER"] == f"/assess/{name.split('_')[0]}/secrets"
+    assert environment["INSTANTIATE_LAMBDA_HANDLER_ON_IMPORT"] == "true"
+    assert stage["debug"] is False, "Zappa's debug mode puts tracebacks into 500 answers"
+
+
+@pytest.mark.parametrize("name", WEB_STAGES)
+def test_web_stage_starts_export_jobs_on_its_own_export_function(name):
+    web, worker = zappa_stage(name), zappa_stage(f"{name}_exports")
+    assert web["environment_variables"]["ASSESS_EXPORT_FUNCTION"] == f"{web['project_name']}-{name}-exports"
+    assert worker["apigateway_enabled"] is False
+    assert worker["timeout_seconds"] > web["timeout_seconds"]
+    tracing = "POWERTOOLS_TRACE_DISABLED"
+    assert {k: v for k, v in worker["environment_variables"].items() if k != tracing} == {
+        k: v for k, v in web["environment_variables"].items() if k != tracing
+    }
+    bucket = template()["Resources"]["ExportBucket"]["Properties"]["BucketName"]["Fn::Sub"]
+    assert web["environment_variables"]["ASSESS_EXPORT_BUCKET"] == bucket.replace("${Stage}", name).replace(
+        "${AWS::AccountId}", "your-account-id"
+    )
+
+
+def test_prod_traces_with_xray_and_only_the_export_function_pays_for_the_sdk():
+    """Lambda's active tracing costs the web function nothing; the X-Ray SDK (subsegments for each
+    AWS call) adds ~110 ms to a cold start, so only the export function loads it."""
+    assert zappa_stage("prod")["xray_tracing"] is True and zappa_stage("prod_exports")["xray_tracing"] is True
+    assert zappa_stage("prod")["environment_variables"]["POWERTOOLS_TRACE_DISABLED"] == "true"
+    assert zappa_stage("prod_exports")["environment_variables"]["POWERTOOLS_TRACE_DISABLED"] == "false"
+    assert zappa_stage("dev")["xray_tracing"] is False

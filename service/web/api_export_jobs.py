@@ -1,0 +1,107 @@
+"""Exports past one response's limits, at the HTTP edge: the export endpoints answer 202 with a job
+when the export could be too large (service/export_jobs.py), and the job's status gives a
+download link valid for minutes. Locally (no S3) the app serves the files itself, behind the
+same kind of expiring signed link."""
+
+from __future__ import annotations
+
+from flask import Flask, Response, current_app, jsonify, request, send_file
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from service import export_jobs, observability
+from service.errors import N_, NotFound
+from service.store.export_files import LocalExportFiles, job_key
+from service.web import auth, base_url, services
+
+bp = Blueprint("export_jobs", __name__, url_prefix="/api/v1/exports", description="Large exports as jobs")
+BEARER = [{"bearer": []}]
+
+
+def init_app(app: Flask) -> None:
+    """The app's export jobs: started on the export function on AWS, in a thread locally."""
+    app_services = app.extensions["assess"]
+
+    def run_locally(job_id: str) -> None:
+        export_jobs.run_job(jobs, job_id, lambda kind, query: export_jobs.build_export_file(app_services, kind, query))
+
+    jobs = export_jobs.ExportJobs(app_services.settings, run_locally=run_locally)
+    app.extensions["assess.export_jobs"] = jobs
+
+
+def jobs() -> export_jobs.ExportJobs:
+    return current_app.extensions["assess.export_jobs"]
+
+
+def export_or_job(kind: str, query: dict) -> Response:
+    """The export itself when it fits in one response, else 202 and a job that builds it."""
+    app_services = services()
+    settings = app_services.settings
+    cohort_ids = export_jobs.cohort_ids_for(app_services, query)
+    if export_jobs.estimate_rows(app_services.store, cohort_ids) > settings.export_sync_max_rows:
+        return _accepted(export_jobs.create_job(jobs(), kind, query))
+    try:
+        export_file = export_jobs.check_sync_size(
+            export_jobs.build_export_file(app_services, kind, query, max_rows=settings.export_sync_max_rows), settings
+        )
+    except export_jobs.ExportTooLarge:
+        return _accepted(export_jobs.create_job(jobs(), kind, query))
+    observability.count(observability.EXPORTS_PRODUCED)
+    response = Response(export_file.body, mimetype=export_file.content_type)
+    response.headers.update(export_file.headers)
+    response.headers["Content-Disposition"] = f'attachment; filename="{export_file.filename}"'
+    return response
+
+
+def _accepted(job_id: str) -> Response:
+    status_url = f"{base_url()}/api/v1/exports/jobs/{job_id}"
+    response = jsonify(job_id=job_id, status="pending", status_url=status_url)
+    response.status_code = 202
+    response.headers["Location"] = status_url
+    return response
+
+
+@bp.route("/jobs/<job_id>")
+class ExportJob(MethodView):
+    @bp.doc(security=BEARER, responses={"200": {"description": "pending, failed, or done with a download_url"}})
+    def get(self, job_id: str):
+        """An export job's status; when done, a link to the file valid for minutes (evaluator)."""
+        auth.require_evaluator()
+        status = export_jobs.job_status(jobs(), job_id)
+        body = {"job_id": job_id, "kind": status.kind, "status": status.status}
+        if status.status == "done":
+            seconds = services().settings.export_url_seconds
+            body |= {
+                "rows": status.rows,
+                "bytes": status.bytes,
+                "filename": status.filename,
+                "download_url": jobs().files.download_url(status.download_key, seconds, base_url()),
+                "expires_in": seconds,
+            }
+        response = jsonify(body)
+        if status.status == "pending":
+            response.headers["Retry-After"] = "5"
+        return response
+
+
+@bp.route("/files/<job_id>/<filename>")
+class ExportFileDownload(MethodView):
+    @bp.doc(responses={"200": {"description": "the export file (local runs only; on AWS links go to S3)"}})
+    def get(self, job_id: str, filename: str):
+        """A finished export's file through its signed, expiring link (local runs without S3)."""
+        files = jobs().files
+        key = job_key(job_id, filename)
+        try:
+            expires = int(request.args.get("expires", ""))
+        except ValueError:
+            expires = 0
+        signature = request.args.get("signature", "")
+        if not isinstance(files, LocalExportFiles) or not files.valid_signature(key, expires, signature):
+            raise NotFound(N_("no such export"))
+        try:
+            path = files.path_of(key)
+        except ValueError:
+            raise NotFound(N_("no such export")) from None
+        if not path.is_file() or filename in ("request.json", "result.json"):
+            raise NotFound(N_("no such export"))
+        return send_file(path, as_attachment=True, download_name=filename)

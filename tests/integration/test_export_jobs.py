@@ -1,0 +1,206 @@
+"""Exports past one response's limits: 202 and a job, the job's file in S3 (moto) or a local
+folder, the status with a link valid for minutes, and a synchronous path that refuses to build a
+response over the limit."""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import hashlib
+import io
+import time
+import uuid
+from urllib.parse import parse_qs, urlsplit
+
+import boto3
+import pytest
+
+from service import export_jobs
+from service.app import create_app
+from service.domain.banks import BankRegistry
+from service.domain.models import Cohort, Submission
+from service.domain.scoring import score_submission
+from service.store import items
+from service.store.dynamodb import Store
+from service.store.export_files import job_key
+from tests.conftest import ADMIN, ENVIRONMENT, EVALUATOR
+from tests.factories import small_bank
+from tests.fake_dynamodb import FakeDynamoDB
+
+BUCKET = "assess-test-exports"
+PARTICIPANTS = 1_000
+PERFECT_POST = {"q1": ("b",), "q3": ("d",)}
+
+
+def app_with(settings, store, **changes):
+    return create_app(dataclasses.replace(settings, **changes), store=store, banks=BankRegistry([small_bank()]))
+
+
+def cohort_with_submissions(client, count: int) -> str:
+    created = client.post(
+        "/api/v1/cohorts", json={"bank_id": "small", "bank_version": "1", "label": "x"}, headers=ADMIN
+    ).json
+    for _ in range(count):
+        body = {"submission_id": str(uuid.uuid4()), "phase": "pre", "language": "uk", "answers": {"q1": ["b"]}}
+        assert client.post(f"/api/v1/cohorts/{created['cohort_id']}/submissions", json=body).status_code == 201
+    return created["cohort_id"]
+
+
+def wait_until_done(client, status_url: str, seconds: float = 60) -> dict:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        status = client.get(urlsplit(status_url).path, headers=EVALUATOR).json
+        if status["status"] != "pending":
+            return status
+        time.sleep(0.05)
+    raise AssertionError("the export job did not finish")
+
+
+def csv_rows(body: bytes) -> list[dict]:
+    return list(csv.DictReader(io.StringIO(body.decode("utf-8-sig"))))
+
+
+def test_export_over_the_row_limit_is_a_job_served_locally_through_a_signed_link(settings, store, tmp_path):
+    client = app_with(settings, store, export_sync_max_rows=2, export_dir=tmp_path).test_client()
+    cohort_id = cohort_with_submissions(client, 3)
+
+    accepted = client.get(f"/api/v1/exports/submissions?format=csv&cohort_id={cohort_id}", headers=EVALUATOR)
+    assert accepted.status_code == 202
+    assert accepted.headers["Location"] == accepted.json["status_url"]
+    status = wait_until_done(client, accepted.json["status_url"])
+    assert status["status"] == "done" and status["rows"] == 3 and status["expires_in"] == 600
+
+    link = urlsplit(status["download_url"])
+    downloaded = client.get(f"{link.path}?{link.query}")
+    assert downloaded.status_code == 200
+    assert len(csv_rows(downloaded.data)) == 3
+    tampered = client.get(f"{link.path}?{link.query[:-1]}{'0' if link.query[-1] != '0' else '1'}")
+    expired = client.get(f"{link.path}?expires=1&signature={parse_qs(link.query)['signature'][0]}")
+    assert tampered.status_code == 404 and expired.status_code == 404
+
+
+def test_job_status_needs_the_evaluator_token_and_unknown_jobs_are_404(settings, store, tmp_path):
+    client = app_with(settings, store, export_sync_max_rows=1, export_dir=tmp_path).test_client()
+    cohort_id = cohort_with_submissions(client, 2)
+    accepted = client.get(f"/api/v1/exports/submissions?cohort_id={cohort_id}", headers=EVALUATOR).json
+    assert client.get(urlsplit(accepted["status_url"]).path).status_code == 401
+    assert client.get(urlsplit(accepted["status_url"]).path, headers=ADMIN).status_code == 401
+    assert client.get("/api/v1/exports/jobs/nosuchjob", headers=EVALUATOR).status_code == 404
+
+
+def test_synchronous_path_refuses_a_response_over_the_byte_limit(settings, store, tmp_path):
+    client = app_with(settings, store, export_sync_max_bytes=300, export_dir=tmp_path).test_client()
+    cohort_id = cohort_with_submissions(client, 4)
+    answer = client.get(f"/api/v1/exports/submissions?cohort_id={cohort_id}", headers=EVALUATOR)
+    assert answer.status_code == 202 and len(answer.data) < 300
+    assert wait_until_done(client, answer.json["status_url"])["rows"] == 4
+
+
+def test_synchronous_builder_stops_before_serializing_more_rows_than_allowed(settings, store):
+    app = app_with(settings, store)
+    cohort_with_submissions(app.test_client(), 3)
+    with pytest.raises(export_jobs.ExportTooLarge):
+        export_jobs.build_export_file(app.extensions["assess"], "submissions", {"format": "csv"}, max_rows=2)
+    small = export_jobs.build_export_file(app.extensions["assess"], "submissions", {"format": "csv"}, max_rows=3)
+    with pytest.raises(export_jobs.ExportTooLarge):
+        export_jobs.check_sync_size(small, dataclasses.replace(settings, export_sync_max_bytes=len(small.body) - 1))
+
+
+def test_small_export_is_still_answered_directly(settings, store, tmp_path):
+    client = app_with(settings, store, export_dir=tmp_path).test_client()
+    cohort_id = cohort_with_submissions(client, 2)
+    answer = client.get(f"/api/v1/exports/submissions?cohort_id={cohort_id}", headers=EVALUATOR)
+    assert answer.status_code == 200 and len(csv_rows(answer.data)) == 2
+    assert not list(tmp_path.iterdir())
+
+
+def seed_submissions(table: FakeDynamoDB, bank, cohorts: int, participants: int) -> int:
+    """Cohorts and their participants' pre and post submissions, as the store writes them."""
+    written = 0
+    for c in range(cohorts):
+        cohort = Cohort(
+            id=f"bulk{c:06d}",
+            bank_id=bank.id,
+            bank_version=bank.version,
+            bank_sha256=bank.sha256,
+            label=f"bulk {c}",
+            language="uk",
+            region="Kyiv oblast",
+            phases={"pre": True, "post": True},
+            trainer_token_hash="0" * 64,
+            created_at=f"2026-01-01T00:{c:02d}Z",
+        )
+        table.put(items.cohort_to_item(cohort))
+        for p in range(participants):
+            participant = hashlib.sha256(f"{c}:{p}".encode()).hexdigest()
+            for phase, answers in (("pre", {"q1": ("a",)}), ("post", PERFECT_POST)):
+                submission = Submission(
+                    cohort_id=cohort.id,
+                    phase=phase,
+                    participant_hash=participant,
+                    submission_id=str(uuid.uuid4()),
+                    language="uk",
+                    answers=answers,
+                    score=score_submission(bank, answers),
+                    bank_id=bank.id,
+                    bank_version=bank.version,
+                    bank_sha256=bank.sha256,
+                    submitted_at="2026-01-02T10:00Z",
+                    demographics={"role": "police"},
+                )
+                table.put(items.submission_to_item(submission))
+                written += 1
+    return written
+
+
+def test_twenty_thousand_submissions_export_through_the_job_handler_into_s3(settings, dynamodb, monkeypatch):
+    """moto's S3 (inside the `dynamodb` fixture's mock); the table in memory (tests/fake_dynamodb.py)."""
+    from serverless import export_job
+
+    s3 = boto3.client("s3", region_name="eu-central-1")
+    s3.create_bucket(Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": "eu-central-1"})
+    bank = small_bank()
+    table = FakeDynamoDB()
+    assert seed_submissions(table, bank, cohorts=10, participants=PARTICIPANTS) == 20_000
+    store = Store(table, ENVIRONMENT["ASSESS_TABLE"])
+    app = app_with(settings, store, export_bucket=BUCKET, export_function="assess-test-exports")
+    jobs = app.extensions["assess.export_jobs"]
+    started = []
+    monkeypatch.setattr(jobs, "start", started.append)  # on AWS: an asynchronous Lambda invoke
+    client = app.test_client()
+
+    accepted = client.get("/api/v1/exports/submissions?format=csv&bank_id=small", headers=EVALUATOR)
+    assert accepted.status_code == 202 and started == [accepted.json["job_id"]]
+    assert client.get(urlsplit(accepted.json["status_url"]).path, headers=EVALUATOR).json["status"] == "pending"
+
+    monkeypatch.setattr(export_job, "_services", lambda: (app.extensions["assess"], jobs))
+    began = time.perf_counter()
+    event = {"command": "serverless.export_job.handler", "job_id": started[0], "correlation_id": "req-1"}
+    outcome = export_job.handler(event, LambdaContext())
+    seconds = time.perf_counter() - began
+    assert outcome == {"job_id": started[0], "status": "done", "rows": 20_000}
+
+    status = client.get(urlsplit(accepted.json["status_url"]).path, headers=EVALUATOR).json
+    assert status["status"] == "done" and status["rows"] == 20_000
+    link = urlsplit(status["download_url"])
+    assert link.path == f"/{BUCKET}/{job_key(started[0], 'submissions.csv')}" or link.netloc.startswith(BUCKET)
+    assert parse_qs(link.query)["X-Amz-Expires"] == ["600"] and "X-Amz-Signature" in parse_qs(link.query)
+    stored = s3.get_object(Bucket=BUCKET, Key=job_key(started[0], "submissions.csv"))
+    assert stored["ServerSideEncryption"] == "AES256"
+    rows = csv_rows(stored["Body"].read())
+    assert len(rows) == 20_000
+    assert {row["cohort_id"] for row in rows} == {f"bulk{c:06d}" for c in range(10)}
+    assert sum(row["phase"] == "post" for row in rows) == 10_000
+    percents = {str(round(score_submission(bank, answers).percent, 2)) for answers in ({"q1": ("a",)}, PERFECT_POST)}
+    assert {float(row["percent"]) for row in rows} == {float(p) for p in percents}
+    print(f"\n20,000-submission export job: {seconds:.1f} s, {stored['ContentLength']} bytes")
+
+
+class LambdaContext:
+    aws_request_id = "test-invocation"
+    function_name = "assess-test-exports"
+    memory_limit_in_mb = 2048
+    invoked_function_arn = "arn:aws:lambda:eu-central-1:123456789012:function:assess-test-exports"
+
+    def get_remaining_time_in_millis(self) -> int:
+        return 300_000
