@@ -10,7 +10,7 @@ from flask import Flask, jsonify
 from service.domain.banks import BankRegistry, load_published_banks
 from service.operations import Services
 from service.settings import Settings
-from service.store.dynamodb import Store, dynamodb_client
+from service.store.dynamodb import Store, dynamodb_client, end_request_budget, start_request_budget
 from service.web import errors, formatting, i18n, security
 
 PACKAGE = Path(__file__).resolve().parent
@@ -50,6 +50,10 @@ def create_app(
     app.register_blueprint(trainer.bp)
     api.init_app(app)
     errors.init_app(app)
+
+    # Every request gets a budget for its DynamoDB calls that fits inside API Gateway's 29 s.
+    app.before_request(start_request_budget)
+    app.teardown_request(end_request_budget)
 
     @app.get("/healthz")
     def healthz():

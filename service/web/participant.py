@@ -3,6 +3,8 @@ on any failure the form comes back with every answer still filled in."""
 
 from __future__ import annotations
 
+import contextlib
+import re
 import uuid
 from dataclasses import dataclass, field
 
@@ -10,12 +12,16 @@ from flask import Blueprint, make_response, render_template, request
 
 from service import operations
 from service.domain.models import PHASES, Bank, Cohort
-from service.errors import ServiceError
+from service.errors import ServiceError, Unavailable
 from service.web import base_url, i18n, services
-from service.web.errors import status_of
+from service.web.errors import RETRY_AFTER_SECONDS, status_of
 
 bp = Blueprint("participant", __name__)
 CODE_COOKIE_DAYS = 120
+_KEPT_FIELD = re.compile(r"^(submission_id|phase|lang|participant_code|[ad]\.[A-Za-z0-9_-]{1,64})$")
+_MAX_KEPT_FIELDS = 600
+_MAX_VALUES_PER_FIELD = 26
+_MAX_VALUE_LENGTH = 64
 
 
 @dataclass
@@ -44,7 +50,10 @@ def test_page(cohort_id: str):
 
 @bp.post("/c/<cohort_id>")
 def submit_test(cohort_id: str):
-    cohort, bank = operations.find_cohort(services(), cohort_id)
+    try:
+        cohort, bank = operations.find_cohort(services(), cohort_id)
+    except Unavailable as error:
+        return _retry_page(error)
     state = _read_form(bank)
     switch_to = request.form.get("switch_lang")
     if switch_to in bank.languages:
@@ -68,10 +77,12 @@ def submit_test(cohort_id: str):
             demographics=state.demographics,
         )
     except ServiceError as error:
-        return _test_form(cohort, bank, state, error=error), status_of(error)
+        return _with_retry_after(make_response(_test_form(cohort, bank, state, error=error), status_of(error)))
     history = {}
     if result.submission.phase == "post":
-        history = operations.participant_history(services(), cohort, result.participant_code)
+        # The answers are stored: if the database stops answering now, show the score without the comparison.
+        with contextlib.suppress(Unavailable):
+            history = operations.participant_history(services(), cohort, result.participant_code)
     page = render_template(
         "participant/result.html",
         cohort=cohort,
@@ -105,6 +116,27 @@ def _test_form(cohort: Cohort, bank: Bank, state: FormState, error: ServiceError
         other_phases=other_phases,
         participant_url=f"{base_url()}/c/{cohort.id}",
     )
+
+
+def _retry_page(error: Unavailable):
+    """The database did not answer before we knew the test: every posted field goes back in hidden
+    inputs behind a retry button, so nothing the participant answered is lost (nothing was stored)."""
+    kept = [
+        (name, value)
+        for name, values in request.form.lists()
+        if _KEPT_FIELD.match(name)
+        for value in values[:_MAX_VALUES_PER_FIELD]
+        if len(value) <= _MAX_VALUE_LENGTH
+    ][:_MAX_KEPT_FIELDS]
+    status = status_of(error)
+    page = render_template("participant/retry.html", message=error.message, fields=kept, status=status)
+    return _with_retry_after(make_response(page, status))
+
+
+def _with_retry_after(response):
+    if response.status_code == 503:
+        response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
 
 
 def _read_form(bank: Bank) -> FormState:
