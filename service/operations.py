@@ -110,6 +110,8 @@ def find_cohort(services: Services, cohort_id: str) -> tuple[Cohort, Bank]:
 
 
 def set_phases(services: Services, cohort_id: str, phases: Mapping[str, bool]) -> Cohort:
+    if not phases:
+        raise InvalidInput(N_("name the phase to open or close"), {"phases": N_("pre or post")})
     unknown = sorted(set(phases) - set(PHASES))
     if unknown:
         raise InvalidInput("unknown phase", {phase: "a phase is pre or post" for phase in unknown})

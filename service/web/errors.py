@@ -89,7 +89,11 @@ def init_app(app: Flask) -> None:
         data = getattr(error, "data", None) or {}
         fields = _flatten(data.get("messages") or data.get("errors") or {})
         message = _message_for(status, fields)
-        return error_response(status, _HTTP_CODES.get(status, "error"), message, fields)
+        response = error_response(status, _HTTP_CODES.get(status, "error"), message, fields)
+        for name, value in error.get_headers():  # e.g. Allow on 405, as RFC 9110 asks
+            if name.lower() != "content-type":
+                response.headers[name] = value
+        return response
 
 
 def _message_for(status: int, fields: dict) -> str:
