@@ -5,14 +5,17 @@ from __future__ import annotations
 
 import contextlib
 import re
+import unicodedata
 import uuid
 from dataclasses import dataclass, field
 
 from flask import Blueprint, make_response, render_template, request
+from flask_babel import gettext
+from markupsafe import Markup, escape
 
 from service import operations
 from service.domain.models import PHASES, Bank, Cohort
-from service.errors import ServiceError, Unavailable
+from service.errors import N_, InvalidInput, ServiceError, Unavailable
 from service.web import base_url, i18n, services
 from service.web.errors import RETRY_AFTER_SECONDS, status_of
 
@@ -54,7 +57,7 @@ def submit_test(cohort_id: str):
         cohort, bank = operations.find_cohort(services(), cohort_id)
     except Unavailable as error:
         return _retry_page(error)
-    state = _read_form(bank)
+    state, problems = _read_form(bank, cohort)
     switch_to = request.form.get("switch_lang")
     if switch_to in bank.languages:
         i18n.use_language(switch_to)
@@ -64,6 +67,9 @@ def submit_test(cohort_id: str):
     form_language = request.form.get("lang")
     language = form_language if form_language in bank.languages else _choose_language(cohort, bank)
     i18n.use_language(language)
+    if problems:
+        error = InvalidInput(N_("the form did not arrive as the page sent it"), problems)
+        return _test_form(cohort, bank, state, error=error), status_of(error)
     try:
         result = operations.submit(
             services(),
@@ -105,6 +111,27 @@ def submit_test(cohort_id: str):
     return response
 
 
+@dataclass(frozen=True)
+class ShownError:
+    """An error as the form shows it: translated here and escaped. The template passes it through
+    `_()`, which marks its argument safe (a catalog's text is trusted markup), so nothing that came
+    with the request (an option id, say) may reach the template unescaped."""
+
+    code: str
+    message: Markup
+    fields: dict[Markup, Markup]
+
+    @classmethod
+    def of(cls, error: ServiceError) -> ShownError:
+        fields = {escape(name): _as_shown(problem) for name, problem in error.fields.items()}
+        return cls(error.code, _as_shown(error.message), fields)
+
+
+def _as_shown(message: str) -> Markup:
+    # `_()` in a template also %-formats what it returns: a '%' sent in an option id would crash it.
+    return escape(gettext(message)).replace("%", "%%")
+
+
 def _test_form(cohort: Cohort, bank: Bank, state: FormState, error: ServiceError | None = None):
     other_phases = [p for p in cohort.open_phases if p != state.phase]
     return render_template(
@@ -112,7 +139,7 @@ def _test_form(cohort: Cohort, bank: Bank, state: FormState, error: ServiceError
         cohort=cohort,
         bank=bank,
         state=state,
-        error=error,
+        error=ShownError.of(error) if error else None,
         other_phases=other_phases,
         participant_url=f"{base_url()}/c/{cohort.id}",
     )
@@ -129,7 +156,7 @@ def _retry_page(error: Unavailable):
         if len(value) <= _MAX_VALUE_LENGTH
     ][:_MAX_KEPT_FIELDS]
     status = status_of(error)
-    page = render_template("participant/retry.html", message=error.message, fields=kept, status=status)
+    page = render_template("participant/retry.html", message=gettext(error.message), fields=kept, status=status)
     return _with_retry_after(make_response(page, status))
 
 
@@ -139,27 +166,46 @@ def _with_retry_after(response):
     return response
 
 
-def _read_form(bank: Bank) -> FormState:
+def _read_form(bank: Bank, cohort: Cohort) -> tuple[FormState, dict[str, str]]:
+    """What the form holds, and what is wrong with how it was sent (a control field missing, not
+    valid or sent twice: not something the page itself sends). Hidden characters (controls, bidi
+    overrides, zero-width spaces) are dropped from the typed code, like its spaces and dashes."""
     form = request.form
-    submission_id = form.get("submission_id", "")
+    problems = {
+        name: N_("sent more than once")
+        for name in ("submission_id", "phase", "lang", "participant_code", *(f"d.{d.id}" for d in bank.demographics))
+        if len(form.getlist(name)) > 1
+    }
     try:
-        submission_id = str(uuid.UUID(submission_id))
+        submission_id = str(uuid.UUID(form.get("submission_id", "")))
     except ValueError:
         submission_id = str(uuid.uuid4())
-    phase = form.get("phase") if form.get("phase") in PHASES else "pre"
+        problems.setdefault("submission_id", N_("missing or not valid"))
+    phase = form.get("phase")
+    if phase not in PHASES:
+        problems.setdefault("phase", N_("missing or not valid"))
+        phase = _choose_phase(cohort, None, request.cookies.get(_code_cookie(cohort.id), "")) or PHASES[0]
     answers = {}
     for question in bank.questions:
-        picked = tuple(form.getlist(f"a.{question.id}"))
+        # An option id with anything odd in it is no option of ours: scoring refuses it, by name.
+        picked = tuple(value[:_MAX_VALUE_LENGTH] for value in form.getlist(f"a.{question.id}"))
         if picked:
             answers[question.id] = picked
     demographics = {d.id: form.get(f"d.{d.id}", "") for d in bank.demographics if form.get(f"d.{d.id}")}
-    return FormState(
+    state = FormState(
         submission_id=submission_id,
         phase=phase,
         answers=answers,
-        participant_code=form.get("participant_code", "").strip()[:20],
+        participant_code=_visible(form.get("participant_code", "")).strip()[:20],
         demographics=demographics,
     )
+    return state, problems
+
+
+def _visible(text: str) -> str:
+    """`text` without control and format characters (U+202E, U+200B, ...): none belongs in a code
+    (pasting one from a chat app may bring some), and shown again they could reorder or hide text."""
+    return "".join(ch for ch in text if unicodedata.category(ch) not in ("Cc", "Cf"))
 
 
 def _choose_language(cohort: Cohort, bank: Bank) -> str:
