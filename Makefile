@@ -25,7 +25,7 @@ $(VENV)/.local-installed: requirements.txt requirements-local.txt | $(VENV)/bin/
 	$(PIP) -r requirements-local.txt
 	touch $@
 
-$(VENV)/.dev-installed: requirements.txt requirements-local.txt requirements-dev.txt | $(VENV)/bin/python
+$(VENV)/.dev-installed: requirements.txt requirements-local.txt requirements-authoring.txt requirements-dev.txt | $(VENV)/bin/python
 	$(PIP) -r requirements-dev.txt
 	touch $@ $(VENV)/.local-installed
 

@@ -1,10 +1,12 @@
-"""Command line: `python -m service serve | cohorts create | banks check`."""
+"""Command line: `python -m service serve | cohorts create | banks check|template|import|publish|diff|export-moodle`."""
 
 from __future__ import annotations
 
 import sys
 
 import click
+
+from service.authoring import cli as authoring_cli
 
 
 @click.group()
@@ -113,6 +115,9 @@ def create_cohort(bank_id, bank_version, label, language, region, closed):
 @cli.group()
 def banks():
     """Question banks."""
+
+
+authoring_cli.register(banks)
 
 
 @banks.command("check")

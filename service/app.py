@@ -11,7 +11,7 @@ from service.domain.banks import BankRegistry, load_published_banks
 from service.operations import Services
 from service.settings import Settings
 from service.store.dynamodb import Store, dynamodb_client, end_request_budget, start_request_budget
-from service.web import errors, formatting, i18n, security
+from service.web import errors, formatting, i18n, pages, security
 
 PACKAGE = Path(__file__).resolve().parent
 
@@ -43,11 +43,13 @@ def create_app(
     i18n.init_app(app)
     security.init_app(app)
     formatting.init_app(app)
+    pages.init_app(app)
 
-    from service.web import api, participant, trainer
+    from service.web import admin, api, participant, trainer
 
     app.register_blueprint(participant.bp)
     app.register_blueprint(trainer.bp)
+    app.register_blueprint(admin.bp)
     api.init_app(app)
     errors.init_app(app)
 

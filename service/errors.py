@@ -10,12 +10,16 @@ def N_(message: str) -> str:
 
 
 class ServiceError(Exception):
+    """`message` is a catalog message (marked with N_); `params` fill its %(name)s placeholders after
+    translation, so a message can name the bad value and still be translated."""
+
     code = "error"
 
-    def __init__(self, message: str, fields: dict[str, str] | None = None):
-        super().__init__(message)
+    def __init__(self, message: str, fields: dict[str, str] | None = None, params: dict | None = None):
         self.message = message
         self.fields = fields or {}
+        self.params = params or {}
+        super().__init__(message % self.params if self.params else message)
 
 
 class InvalidInput(ServiceError):
@@ -38,6 +42,12 @@ class Forbidden(ServiceError):
 
 class Conflict(ServiceError):
     code = "conflict"
+
+
+class CohortClosed(ServiceError):
+    """The coordinator closed the cohort for good: no more submissions, no phase opens again."""
+
+    code = "cohort_closed"
 
 
 class PhaseClosed(ServiceError):

@@ -14,7 +14,7 @@ from service.domain import codes
 from service.domain.banks import BankRegistry
 from service.domain.models import PHASES, Bank, Cohort, Submission
 from service.domain.scoring import AnswerError, check_answers, score_submission
-from service.errors import N_, InvalidInput, NotFound, PhaseClosed
+from service.errors import N_, CohortClosed, InvalidInput, NotFound, PhaseClosed
 from service.observability import logger
 from service.settings import Settings
 from service.store.dynamodb import Store
@@ -67,18 +67,18 @@ def create_cohort(
     language: str | None = None,
     region: str | None = None,
     phases: Mapping[str, bool] | None = None,
+    shuffle: bool = False,
 ) -> NewCohort:
     bank = services.banks.get(bank_id, bank_version)
     if bank is None:
         raise InvalidInput(
-            f"no published bank {bank_id} version {bank_version}",
-            {"bank_version": "not a published version of this bank"},
+            N_("no published bank %(bank_id)s version %(bank_version)s"),
+            {"bank_version": N_("not a published version of this bank")},
+            params={"bank_id": bank_id, "bank_version": bank_version},
         )
     language = language or bank.languages[0]
     if language not in bank.languages:
-        raise InvalidInput(
-            f"the bank has no language {language!r}", {"language": f"one of {', '.join(bank.languages)}"}
-        )
+        raise InvalidInput(N_("the bank has no such language"), {"language": N_("not one of the bank's languages")})
     state = {phase: True for phase in PHASES}
     state.update(phases or {})
     trainer_token = secrets.token_urlsafe(24)
@@ -93,6 +93,7 @@ def create_cohort(
         phases=state,
         trainer_token_hash=token_hash(trainer_token),
         created_at=now_to_the_minute(),
+        shuffle=shuffle,
     )
     services.store.create_cohort(cohort)
     logger.info("cohort created", extra={"cohort_id": cohort.id, "bank_id": bank.id, "bank_version": bank.version})
@@ -114,8 +115,24 @@ def set_phases(services: Services, cohort_id: str, phases: Mapping[str, bool]) -
         raise InvalidInput(N_("name the phase to open or close"), {"phases": N_("pre or post")})
     unknown = sorted(set(phases) - set(PHASES))
     if unknown:
-        raise InvalidInput("unknown phase", {phase: "a phase is pre or post" for phase in unknown})
+        raise InvalidInput(N_("unknown phase"), {phase: N_("a phase is pre or post") for phase in unknown})
     return services.store.set_phases(cohort_id, dict(phases))
+
+
+def close_cohort(services: Services, cohort_id: str) -> Cohort:
+    """Close a cohort for good (coordinator): no phase opens again and no submission is accepted.
+    Its results stay readable for the trainer and in exports."""
+    cohort = services.store.close_cohort(cohort_id, now_to_the_minute())
+    logger.info("cohort closed", extra={"cohort_id": cohort_id})
+    return cohort
+
+
+def rotate_trainer_token(services: Services, cohort_id: str) -> NewCohort:
+    """A new trainer secret for a cohort (coordinator), shown once; the old one stops working at once."""
+    trainer_token = secrets.token_urlsafe(24)
+    cohort = services.store.set_trainer_token_hash(cohort_id, token_hash(trainer_token))
+    logger.info("trainer token rotated", extra={"cohort_id": cohort_id})
+    return NewCohort(cohort, trainer_token)
 
 
 def submit(
@@ -136,11 +153,13 @@ def submit(
     so a retried submit gets the same code and so hits the same stored item instead of a new one.
     """
     if phase not in PHASES:
-        raise InvalidInput("unknown phase", {"phase": "pre or post"})
+        raise InvalidInput(N_("unknown phase"), {"phase": N_("a phase is pre or post")})
+    if cohort.closed:
+        raise CohortClosed(N_("this cohort is closed for good"))
     if not cohort.is_open(phase):
         raise PhaseClosed(N_("this test is not open right now"))
     if language not in bank.languages:
-        raise InvalidInput("unknown language", {"language": f"one of {', '.join(bank.languages)}"})
+        raise InvalidInput(N_("the bank has no such language"), {"language": N_("not one of the bank's languages")})
     try:
         checked = check_answers(bank, answers)
     except AnswerError as exc:
@@ -178,6 +197,39 @@ def participant_history(services: Services, cohort: Cohort, participant_code: st
     """Both phases of the participant holding this code (for the result page's pre vs post)."""
     digest = codes.participant_hash(services.settings.hmac_key, cohort.id, participant_code)
     return services.store.participant_submissions(cohort.id, digest)
+
+
+@dataclass(frozen=True)
+class CohortSummary:
+    """A cohort with how many took each phase and both: a row of the coordinator's list."""
+
+    cohort: Cohort
+    pre: int
+    post: int
+    paired: int
+
+
+def cohort_page(services: Services, after: str | None = None, limit: int = 20) -> tuple[list[CohortSummary], str]:
+    """A page of cohorts, newest first, with counts, and the key of the next page ("" on the last).
+
+    Counts cost one key-only Query per cohort on the page (run a few at a time): cheap for a page of
+    20 cohorts of ≤ 90 participants, and it keeps the submission write a single conditional put
+    (no counters to keep in step; see docs/data-model.md)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    cohorts, next_key = services.store.cohorts_page(limit, after)
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        taken = list(pool.map(services.store.participant_phases, [c.id for c in cohorts]))
+    rows = [
+        CohortSummary(
+            cohort,
+            pre=sum("pre" in phases for phases in participants.values()),
+            post=sum("post" in phases for phases in participants.values()),
+            paired=sum(len(phases) == 2 for phases in participants.values()),
+        )
+        for cohort, participants in zip(cohorts, taken, strict=True)
+    ]
+    return rows, next_key or ""
 
 
 def cohort_submissions(services: Services, cohort: Cohort) -> list[Submission]:

@@ -14,6 +14,16 @@ from pathlib import Path
 REPOSITORY = Path(__file__).resolve().parent.parent
 DEPLOYED_STAGES = ("dev", "prod")
 SECRET_NAMES = ("ASSESS_HMAC_KEY", "ASSESS_ADMIN_TOKEN", "ASSESS_EVALUATOR_TOKEN")
+# The regions a coordinator picks a cohort's region from (ASSESS_REGIONS, comma-separated, overrides).
+UKRAINIAN_REGIONS = (
+    "Вінницька область", "Волинська область", "Дніпропетровська область", "Донецька область",
+    "Житомирська область", "Закарпатська область", "Запорізька область", "Івано-Франківська область",
+    "Київська область", "Кіровоградська область", "Луганська область", "Львівська область",
+    "Миколаївська область", "Одеська область", "Полтавська область", "Рівненська область",
+    "Сумська область", "Тернопільська область", "Харківська область", "Херсонська область",
+    "Хмельницька область", "Черкаська область", "Чернівецька область", "Чернігівська область",
+    "Автономна Республіка Крим", "м. Київ", "м. Севастополь",
+)  # fmt: skip
 
 
 class SettingsError(ValueError):
@@ -35,6 +45,7 @@ class Settings:
     k_anonymity: int = 5
     max_body_bytes: int = 64 * 1024
     demo_cohort_id: str | None = None
+    regions: tuple[str, ...] = UKRAINIAN_REGIONS
 
     @classmethod
     def from_environment(cls, environ: dict[str, str] | None = None) -> Settings:
@@ -63,6 +74,7 @@ class Settings:
             public_url=(env.get("ASSESS_PUBLIC_URL") or "").rstrip("/") or None,
             k_anonymity=_positive_int(env, "ASSESS_K_ANONYMITY", 5),
             max_body_bytes=_positive_int(env, "ASSESS_MAX_BODY_BYTES", 64 * 1024),
+            regions=_regions(env.get("ASSESS_REGIONS")),
         )
 
 
@@ -81,6 +93,16 @@ def load_secrets_parameter(name: str) -> dict[str, str]:
     if unknown:
         raise SettingsError(f"ASSESS_SECRETS_PARAMETER {name!r} holds unknown keys: {', '.join(unknown)}")
     return {key: str(val) for key, val in value.items()}
+
+
+def _regions(raw: str | None) -> tuple[str, ...]:
+    if raw is None or not raw.strip():
+        return UKRAINIAN_REGIONS
+    regions = tuple(dict.fromkeys(name.strip() for name in raw.split(",") if name.strip()))
+    too_long = [name for name in regions if len(name) > 80]
+    if too_long:
+        raise SettingsError(f"ASSESS_REGIONS: a region name is at most 80 characters, not {too_long[0]!r}")
+    return regions
 
 
 def _positive_int(env, name: str, default: int) -> int:

@@ -59,11 +59,7 @@ def parse_bank(data: Any, source: str, *, expected_id: str | None = None, expect
         raise BankError([f"{source}: (top level): Must be a mapping (id, version, ...), not {found}."])
     if too_big := _beyond_limits(data):
         raise BankError([f"{source}: (top level): {too_big}"])
-    try:
-        loaded, errors = BankSchema().load(data), {}
-    except ValidationError as error:
-        loaded, errors = None, error.messages
-    found = list(flatten_errors(errors)) + _Rules(data, expected_id, expected_version).check()
+    loaded, found = _load_and_check(data, expected_id, expected_version)
     problems = [f"{source}: {_format_path(data, segments)}: {message}" for segments, message in found]
     try:
         sha256 = canonical_sha256(data)
@@ -89,6 +85,20 @@ def _beyond_limits(data: Any) -> str | None:
         children = node.values() if isinstance(node, dict) else node if isinstance(node, list) else ()
         stack.extend((child, depth + 1) for child in children)
     return None
+
+
+def bank_problems(data: dict) -> list[tuple[Segments, str]]:
+    """Every problem in parsed bank data as (path segments, message): for tools that report problems
+    at their own locations (the spreadsheet import names cells, not YAML paths)."""
+    return _load_and_check(data, None, None)[1]
+
+
+def _load_and_check(data: dict, expected_id: str | None, expected_version: str | None) -> tuple[dict | None, list]:
+    try:
+        loaded, errors = BankSchema().load(data), {}
+    except ValidationError as error:
+        loaded, errors = None, error.messages
+    return loaded, list(flatten_errors(errors)) + _Rules(data, expected_id, expected_version).check()
 
 
 def load_bank_file(path: Path) -> Bank:

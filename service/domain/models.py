@@ -122,9 +122,15 @@ class Cohort:
     phases: dict[str, bool]  # phase -> open
     trainer_token_hash: str
     created_at: str  # ISO 8601, UTC, to the minute
+    closed_at: str | None = None  # set once by the coordinator: closed for good, never reopened
+    shuffle: bool = False  # question and option order shuffled per participant (scoring uses ids)
+
+    @property
+    def closed(self) -> bool:
+        return self.closed_at is not None
 
     def is_open(self, phase: str) -> bool:
-        return bool(self.phases.get(phase))
+        return not self.closed and bool(self.phases.get(phase))
 
     @property
     def open_phases(self) -> tuple[str, ...]:

@@ -27,7 +27,7 @@ def check_answers(bank: Bank, answers: Mapping[str, Sequence[str]]) -> dict[str,
             continue
         unknown = [option_id for option_id in picked if option_id not in question.option_ids]
         if unknown:
-            problems[question_id] = "no such option: " + ", ".join(_shown(option) for option in sorted(unknown)[:5])
+            problems[question_id] = N_("an option that this question does not have")
             continue
         chosen = tuple(option_id for option_id in question.option_ids if option_id in set(picked))
         if question.type == "single" and len(chosen) > 1:
@@ -76,10 +76,3 @@ def score_submission(bank: Bank, answers: Mapping[str, Sequence[str]]) -> Score:
 
 def _percent(points: float, max_points: float) -> float:
     return 100.0 * points / max_points if max_points else 0.0
-
-
-def _shown(option_id: str) -> str:
-    """An unknown option id as an error message may repeat it: printable characters only, and short,
-    since it came from whoever sent the answers."""
-    printable = "".join(ch for ch in str(option_id) if ch.isprintable())
-    return printable if len(printable) <= 20 else printable[:19] + "…"

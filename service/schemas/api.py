@@ -95,6 +95,9 @@ class CohortCreateSchema(StrictSchema):
     language = fields.String(validate=validate.Length(2, 8))
     region = fields.String(validate=validate.Length(1, 80), allow_none=True)
     phases = fields.Nested(PhasesSchema)
+    shuffle = fields.Boolean(
+        load_default=False, metadata={"description": "shuffle question and option order per participant"}
+    )
 
 
 class CohortCreatedSchema(ma.Schema):

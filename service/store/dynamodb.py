@@ -16,7 +16,7 @@ from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
 from service.domain.models import Cohort, Submission
-from service.errors import N_, Conflict, NotFound, Unavailable
+from service.errors import N_, CohortClosed, Conflict, NotFound, Unavailable
 from service.store import items
 from service.store.table import COHORTS_INDEX
 
@@ -84,7 +84,7 @@ class Store:
                 )
             except ClientError as exc:
                 if _error_code(exc) == "ConditionalCheckFailedException":
-                    raise Conflict(f"cohort {cohort.id} exists already") from None
+                    raise Conflict(N_("a cohort with this id exists already")) from None
                 raise
 
     def get_cohort(self, cohort_id: str) -> Cohort | None:
@@ -94,7 +94,7 @@ class Store:
         return items.cohort_from_item(item) if item else None
 
     def set_phases(self, cohort_id: str, phases: dict[str, bool]) -> Cohort:
-        """Open or close phases; only the named phases change."""
+        """Open or close phases; only the named phases change. A cohort closed for good refuses."""
         names = {"#phases": "phases"}
         values = {}
         sets = []
@@ -102,21 +102,48 @@ class Store:
             names[f"#p{index}"] = phase
             values[f":v{index}"] = {"M": {"open": {"BOOL": is_open}}}
             sets.append(f"#phases.#p{index} = :v{index}")
+        return self._update_cohort(
+            cohort_id,
+            UpdateExpression="SET " + ", ".join(sets),
+            ConditionExpression="attribute_exists(pk) AND attribute_not_exists(closed_at)",
+            ExpressionAttributeNames=names,
+            ExpressionAttributeValues=values,
+        )
+
+    def close_cohort(self, cohort_id: str, closed_at: str) -> Cohort:
+        """Close a cohort for good: both phases closed, `closed_at` set once (closing again keeps the first)."""
+        closed = {"M": {"open": {"BOOL": False}}}
+        return self._update_cohort(
+            cohort_id,
+            UpdateExpression="SET closed_at = if_not_exists(closed_at, :at), #phases = :phases",
+            ConditionExpression="attribute_exists(pk)",
+            ExpressionAttributeNames={"#phases": "phases"},
+            ExpressionAttributeValues={":at": {"S": closed_at}, ":phases": {"M": {"pre": closed, "post": closed}}},
+        )
+
+    def set_trainer_token_hash(self, cohort_id: str, token_hash: str) -> Cohort:
+        """Replace the trainer token's hash: the old token stops working at once."""
+        return self._update_cohort(
+            cohort_id,
+            UpdateExpression="SET trainer_token_hash = :hash",
+            ConditionExpression="attribute_exists(pk)",
+            ExpressionAttributeValues={":hash": {"S": token_hash}},
+        )
+
+    def _update_cohort(self, cohort_id: str, **arguments) -> Cohort:
+        """One conditional UpdateItem on a cohort. A failed condition is NotFound when the cohort does
+        not exist and CohortClosed when it does (the only other condition any caller sets)."""
         with _translated_errors():
             try:
                 answer = self.client.update_item(
-                    TableName=self.table_name,
-                    Key=items.cohort_key(cohort_id),
-                    UpdateExpression="SET " + ", ".join(sets),
-                    ConditionExpression="attribute_exists(pk)",
-                    ExpressionAttributeNames=names,
-                    ExpressionAttributeValues=values,
-                    ReturnValues="ALL_NEW",
+                    TableName=self.table_name, Key=items.cohort_key(cohort_id), ReturnValues="ALL_NEW", **arguments
                 )
             except ClientError as exc:
-                if _error_code(exc) == "ConditionalCheckFailedException":
+                if _error_code(exc) != "ConditionalCheckFailedException":
+                    raise
+                if self.get_cohort(cohort_id) is None:
                     raise NotFound(N_("no such cohort")) from None
-                raise
+                raise CohortClosed(N_("this cohort is closed for good")) from None
         return items.cohort_from_item(answer["Attributes"])
 
     def list_cohorts(self, newest_first: bool = True) -> Iterator[Cohort]:
@@ -128,6 +155,45 @@ class Store:
         )
         for item in pages:
             yield items.cohort_from_item(item)
+
+    def cohorts_page(self, limit: int, after: str | None = None) -> tuple[list[Cohort], str | None]:
+        """One page of cohorts, newest first, by a Query on the cohorts index that starts after the
+        index key `after` (`<created_at>#<cohort_id>`, as returned for the previous page). Asks for one
+        more than `limit` so that the last page is known to be the last without an empty extra page."""
+        arguments = {
+            "TableName": self.table_name,
+            "IndexName": COHORTS_INDEX,
+            "KeyConditionExpression": "gsi1pk = :kind",
+            "ExpressionAttributeValues": {":kind": {"S": "COHORTS"}},
+            "ScanIndexForward": False,
+            "Limit": limit + 1,
+        }
+        if after:
+            cohort_id = after.partition("#")[2]
+            arguments["ExclusiveStartKey"] = {
+                **items.cohort_key(cohort_id),
+                "gsi1pk": {"S": "COHORTS"},
+                "gsi1sk": {"S": after},
+            }
+        with _translated_errors():
+            found = [items.cohort_from_item(item) for item in self.client.query(**arguments).get("Items", [])]
+        if len(found) <= limit:
+            return found, None
+        last = found[limit - 1]
+        return found[:limit], f"{last.created_at}#{last.id}"
+
+    def participant_phases(self, cohort_id: str) -> dict[str, set[str]]:
+        """Which phases each participant (by hash) of a cohort took, read from the sort keys alone."""
+        pages = self._query(
+            KeyConditionExpression="pk = :pk AND begins_with(sk, :prefix)",
+            ExpressionAttributeValues={":pk": {"S": f"COHORT#{cohort_id}"}, ":prefix": {"S": "SUB#"}},
+            ProjectionExpression="sk",
+        )
+        phases: dict[str, set[str]] = {}
+        for item in pages:
+            _, participant, phase = item["sk"]["S"].split("#", 2)
+            phases.setdefault(participant, set()).add(phase)
+        return phases
 
     def put_submission(self, submission: Submission) -> tuple[Submission, bool]:
         """Store a submission once per participant and phase, by a conditional write.

@@ -58,6 +58,8 @@ def cohort_to_item(cohort: Cohort) -> dict:
             "phases": {phase: {"open": is_open} for phase, is_open in cohort.phases.items()},
             "trainer_token_hash": cohort.trainer_token_hash,
             "created_at": cohort.created_at,
+            "closed_at": cohort.closed_at,
+            "shuffle": cohort.shuffle,
         }
     )
 
@@ -78,6 +80,8 @@ def cohort_from_item(item: dict) -> Cohort:
         phases={phase: bool(state.get("open")) for phase, state in phases.items()},
         trainer_token_hash=_field(data, "cohort", "trainer_token_hash", str),
         created_at=_field(data, "cohort", "created_at", str),
+        closed_at=_field(data, "cohort", "closed_at", str, None),
+        shuffle=_field(data, "cohort", "shuffle", bool, False),
     )
 
 

@@ -10,7 +10,7 @@ from flask_smorest import Api, Blueprint
 from service import operations
 from service.domain import export as exports
 from service.domain.report import cohort_report
-from service.errors import NotFound
+from service.errors import N_, NotFound
 from service.schemas import api as schemas
 from service.web import auth, base_url, services
 
@@ -57,7 +57,7 @@ class BankVersion(MethodView):
         """One published bank version, without correct flags or explanations."""
         bank = services().banks.get(bank_id, version)
         if bank is None:
-            raise NotFound("no such bank version")
+            raise NotFound(N_("no such bank version"))
         return bank
 
 
@@ -78,6 +78,7 @@ class Cohorts(MethodView):
             language=body.get("language"),
             region=body.get("region"),
             phases=phases,
+            shuffle=body["shuffle"],
         )
         return cohort_links(created)
 

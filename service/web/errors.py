@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
 
 from service.errors import (
+    CohortClosed,
     Conflict,
     Forbidden,
     InvalidInput,
@@ -22,6 +23,7 @@ from service.errors import (
     Unavailable,
 )
 from service.observability import logger
+from service.web import validation_messages
 
 STATUS = {
     InvalidInput: 422,
@@ -30,6 +32,7 @@ STATUS = {
     PhaseClosed: 403,
     NotFound: 404,
     Conflict: 409,
+    CohortClosed: 409,
     Unavailable: 503,
     StoredDataError: 500,
 }
@@ -73,6 +76,11 @@ def error_response(status: int, code: str, message: str, fields: dict | None = N
     return response
 
 
+def translated_message(error: ServiceError) -> str:
+    """The error's message in the request's language, its placeholders filled."""
+    return _(error.message, **error.params)
+
+
 def translated_fields(error: ServiceError) -> dict[str, str]:
     """The error's field messages in the request's language (messages marked with N_ have translations)."""
     return {name: _(problem) for name, problem in error.fields.items()}
@@ -81,7 +89,7 @@ def translated_fields(error: ServiceError) -> dict[str, str]:
 def init_app(app: Flask) -> None:
     @app.errorhandler(ServiceError)
     def service_error(error: ServiceError):
-        return error_response(status_of(error), error.code, _(error.message), translated_fields(error))
+        return error_response(status_of(error), error.code, translated_message(error), translated_fields(error))
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
@@ -123,7 +131,7 @@ def _flatten(messages: dict, prefix: str = "") -> dict[str, str]:
         if isinstance(value, dict):
             flat.update(_flatten(value, name))
         elif isinstance(value, list):
-            flat[name] = "; ".join(map(str, value))
+            flat[name] = "; ".join(validation_messages.translate(str(item)) for item in value)
         else:
-            flat[name] = str(value)
+            flat[name] = validation_messages.translate(str(value))
     return flat

@@ -1,27 +1,36 @@
 """The participant's phone pages: the test form and the result. They work without JavaScript, and
-on any failure the form comes back with every answer still filled in."""
+on any failure the form comes back with every answer still filled in.
+
+A form sent from the page with questions left unanswered comes back once, listing them (the
+server-side check, so it works without JavaScript); "send without these answers" goes through.
+"""
 
 from __future__ import annotations
 
 import contextlib
+import hashlib
+import random
 import re
 import unicodedata
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-from flask import Blueprint, make_response, render_template, request
+from flask import Blueprint, g, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext
 from markupsafe import Markup, escape
 
 from service import operations
-from service.domain.models import PHASES, Bank, Cohort
+from service.domain.codes import CodeError
+from service.domain.models import PHASES, Bank, Cohort, Question, Submission
 from service.errors import N_, InvalidInput, ServiceError, Unavailable
 from service.web import base_url, i18n, services
-from service.web.errors import RETRY_AFTER_SECONDS, status_of
+from service.web.errors import RETRY_AFTER_SECONDS, status_of, translated_message
 
 bp = Blueprint("participant", __name__)
 CODE_COOKIE_DAYS = 120
-_KEPT_FIELD = re.compile(r"^(submission_id|phase|lang|participant_code|[ad]\.[A-Za-z0-9_-]{1,64})$")
+_KEPT_FIELD = re.compile(
+    r"^(submission_id|phase|lang|participant_code|check_unanswered|anyway|[ad]\.[A-Za-z0-9_-]{1,64})$"
+)
 _MAX_KEPT_FIELDS = 600
 _MAX_VALUES_PER_FIELD = 26
 _MAX_VALUE_LENGTH = 64
@@ -47,8 +56,35 @@ def test_page(cohort_id: str):
     if phase is None:
         return render_template("participant/closed.html", cohort=cohort, bank=bank), 403
     code = remembered_code if phase == "post" else ""
-    state = FormState(submission_id=str(uuid.uuid4()), phase=phase, participant_code=code)
-    return _test_form(cohort, bank, state)
+    state = FormState(submission_id=_form_id(cohort), phase=phase, participant_code=code)
+    response = make_response(_test_form(cohort, bank, state, already_sent=phase == "pre" and bool(remembered_code)))
+    if cohort.shuffle:  # keeps the submission id, and so the order, across reloads until it is sent
+        response.set_cookie(
+            _form_cookie(cohort.id),
+            state.submission_id,
+            max_age=86400,
+            path=f"/c/{cohort.id}",
+            httponly=True,
+            samesite="Lax",
+            secure=request.is_secure,
+        )
+    return response
+
+
+@bp.get("/c/<cohort_id>/result")
+def result_page(cohort_id: str):
+    """This phone's latest result again (the code cookie says whose), e.g. in the other language."""
+    cohort, bank = operations.find_cohort(services(), cohort_id)
+    _choose_language(cohort, bank)
+    code = request.cookies.get(_code_cookie(cohort.id), "")
+    try:
+        history = operations.participant_history(services(), cohort, code) if code else {}
+    except CodeError:
+        history = {}
+    latest = history.get("post") or history.get("pre")
+    if latest is None:
+        return redirect(url_for(".test_page", cohort_id=cohort.id), 303)
+    return _result_page(cohort, bank, latest, code, history.get("pre") if latest.phase == "post" else None)
 
 
 @bp.post("/c/<cohort_id>")
@@ -60,16 +96,19 @@ def submit_test(cohort_id: str):
     state, problems = _read_form(bank, cohort)
     switch_to = request.form.get("switch_lang")
     if switch_to in bank.languages:
-        i18n.use_language(switch_to)
+        i18n.use_language(switch_to, bank.languages)
         response = make_response(_test_form(cohort, bank, state))
-        response.set_cookie(i18n.COOKIE, switch_to, max_age=365 * 86400, samesite="Lax", secure=request.is_secure)
+        i18n.remember(response, switch_to)
         return response
     form_language = request.form.get("lang")
     language = form_language if form_language in bank.languages else _choose_language(cohort, bank)
-    i18n.use_language(language)
+    i18n.use_language(language, bank.languages)
     if problems:
         error = InvalidInput(N_("the form did not arrive as the page sent it"), problems)
         return _test_form(cohort, bank, state, error=error), status_of(error)
+    skipped = any(question.id not in state.answers for question in bank.questions)
+    if skipped and request.form.get("check_unanswered") and not request.form.get("anyway"):
+        return _test_form(cohort, bank, state, point_out_unanswered=True)
     try:
         result = operations.submit(
             services(),
@@ -89,16 +128,7 @@ def submit_test(cohort_id: str):
         # The answers are stored: if the database stops answering now, show the score without the comparison.
         with contextlib.suppress(Unavailable):
             history = operations.participant_history(services(), cohort, result.participant_code)
-    page = render_template(
-        "participant/result.html",
-        cohort=cohort,
-        bank=bank,
-        result=result,
-        submission=result.submission,
-        pre=history.get("pre"),
-        show_answers=result.submission.phase == "post",
-    )
-    response = make_response(page)
+    response = make_response(_result_page(cohort, bank, result.submission, result.participant_code, history.get("pre")))
     response.set_cookie(
         _code_cookie(cohort.id),
         result.participant_code,
@@ -108,14 +138,16 @@ def submit_test(cohort_id: str):
         samesite="Lax",
         secure=request.is_secure,
     )
+    if cohort.shuffle:
+        response.delete_cookie(_form_cookie(cohort.id), path=f"/c/{cohort.id}")
     return response
 
 
 @dataclass(frozen=True)
 class ShownError:
-    """An error as the form shows it: translated here and escaped. The template passes it through
-    `_()`, which marks its argument safe (a catalog's text is trusted markup), so nothing that came
-    with the request (an option id, say) may reach the template unescaped."""
+    """An error as the form shows it, its field problems translated here and escaped. The template
+    passes them through `_()`, which marks its argument safe (a catalog's text is trusted markup), so
+    nothing that came with the request (an option id, a field name) may reach it unescaped."""
 
     code: str
     message: Markup
@@ -124,22 +156,38 @@ class ShownError:
     @classmethod
     def of(cls, error: ServiceError) -> ShownError:
         fields = {escape(name): _as_shown(problem) for name, problem in error.fields.items()}
-        return cls(error.code, _as_shown(error.message), fields)
+        return cls(error.code, escape(translated_message(error)), fields)
 
 
 def _as_shown(message: str) -> Markup:
-    # `_()` in a template also %-formats what it returns: a '%' sent in an option id would crash it.
+    # `_()` in a template also %-formats what it returns: a '%' in what was sent would crash it.
     return escape(gettext(message)).replace("%", "%%")
 
 
-def _test_form(cohort: Cohort, bank: Bank, state: FormState, error: ServiceError | None = None):
+def _test_form(
+    cohort: Cohort,
+    bank: Bank,
+    state: FormState,
+    error: ServiceError | None = None,
+    point_out_unanswered: bool = False,
+    already_sent: bool = False,
+):
+    questions = participant_order(cohort, bank, state.submission_id)
+    unanswered = []
+    if point_out_unanswered:
+        unanswered = [(number, q) for number, q in enumerate(questions, 1) if q.id not in state.answers]
     other_phases = [p for p in cohort.open_phases if p != state.phase]
     return render_template(
         "participant/test.html",
         cohort=cohort,
         bank=bank,
+        questions=questions,
         state=state,
         error=ShownError.of(error) if error else None,
+        error_message=translated_message(error) if error else "",
+        unanswered=unanswered,
+        unanswered_ids={question.id for _, question in unanswered},
+        already_sent=already_sent,
         other_phases=other_phases,
         participant_url=f"{base_url()}/c/{cohort.id}",
     )
@@ -156,7 +204,7 @@ def _retry_page(error: Unavailable):
         if len(value) <= _MAX_VALUE_LENGTH
     ][:_MAX_KEPT_FIELDS]
     status = status_of(error)
-    page = render_template("participant/retry.html", message=gettext(error.message), fields=kept, status=status)
+    page = render_template("participant/retry.html", message=translated_message(error), fields=kept, status=status)
     return _with_retry_after(make_response(page, status))
 
 
@@ -164,6 +212,43 @@ def _with_retry_after(response):
     if response.status_code == 503:
         response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return response
+
+
+def _result_page(cohort: Cohort, bank: Bank, submission: Submission, code: str, pre: Submission | None):
+    return render_template(
+        "participant/result.html",
+        cohort=cohort,
+        bank=bank,
+        submission=submission,
+        participant_code=code,
+        pre=pre,
+        show_answers=submission.phase == "post",
+    )
+
+
+def participant_order(cohort: Cohort, bank: Bank, submission_id: str) -> list[Question]:
+    """The questions (and their options) in the order this participant sees them: the bank's order,
+    or, when the cohort shuffles, an order seeded from the submission id, so that a reload or a
+    failed submit shows the same order. Answers are by id, so scoring and exports never see it."""
+    if not cohort.shuffle:
+        return list(bank.questions)
+    seeded = random.Random(int.from_bytes(hashlib.sha256(submission_id.encode()).digest()[:8], "big"))
+    questions = seeded.sample(bank.questions, len(bank.questions))
+    return [replace(q, options=tuple(seeded.sample(q.options, len(q.options)))) for q in questions]
+
+
+def _form_id(cohort: Cohort) -> str:
+    """A new submission id, or for a shuffling cohort the one this phone was shown last (its cookie)."""
+    if cohort.shuffle:
+        try:
+            return str(uuid.UUID(request.cookies.get(_form_cookie(cohort.id), "")))
+        except ValueError:
+            pass
+    return str(uuid.uuid4())
+
+
+def _form_cookie(cohort_id: str) -> str:
+    return f"form_{cohort_id}"
 
 
 def _read_form(bank: Bank, cohort: Cohort) -> tuple[FormState, dict[str, str]]:
@@ -179,7 +264,7 @@ def _read_form(bank: Bank, cohort: Cohort) -> tuple[FormState, dict[str, str]]:
     try:
         submission_id = str(uuid.UUID(form.get("submission_id", "")))
     except ValueError:
-        submission_id = str(uuid.uuid4())
+        submission_id = _form_id(cohort)
         problems.setdefault("submission_id", N_("missing or not valid"))
     phase = form.get("phase")
     if phase not in PHASES:
@@ -187,7 +272,7 @@ def _read_form(bank: Bank, cohort: Cohort) -> tuple[FormState, dict[str, str]]:
         phase = _choose_phase(cohort, None, request.cookies.get(_code_cookie(cohort.id), "")) or PHASES[0]
     answers = {}
     for question in bank.questions:
-        # An option id with anything odd in it is no option of ours: scoring refuses it, by name.
+        # An option id with anything odd in it is no option of ours: scoring refuses it.
         picked = tuple(value[:_MAX_VALUE_LENGTH] for value in form.getlist(f"a.{question.id}"))
         if picked:
             answers[question.id] = picked
@@ -209,11 +294,9 @@ def _visible(text: str) -> str:
 
 
 def _choose_language(cohort: Cohort, bank: Bank) -> str:
-    from flask import g
-
     g.default_language = cohort.language
     language = i18n.current_language(bank.languages)
-    i18n.use_language(language)
+    i18n.use_language(language, bank.languages)
     return language
 
 

@@ -1,25 +1,18 @@
-"""Headers every response carries, and the inline stylesheet they allow by hash.
-
-The stylesheet is inlined (one request renders a page on a weak network) and allowed by its
-SHA-256 in the Content-Security-Policy, so no inline script or other style can run.
-"""
+"""Headers every response carries. The inline stylesheets are allowed by their SHA-256
+(`service/web/styles.py`), so no inline script or other style can run."""
 
 from __future__ import annotations
 
-import base64
-import hashlib
-from pathlib import Path
-
 from flask import Flask, request
 
-CSS = (Path(__file__).resolve().parent.parent / "static" / "app.css").read_text(encoding="utf-8")
+from service.web import styles
 
 
 def init_app(app: Flask) -> None:
-    digest = base64.b64encode(hashlib.sha256(CSS.encode()).digest()).decode()
+    styles.init_app(app)
     policy = (
         "default-src 'none'; "
-        f"style-src 'sha256-{digest}'; "
+        f"style-src {styles.csp_sources()}; "
         "img-src 'self' data:; "
         "script-src 'self'; "
         "connect-src 'self'; "
@@ -27,10 +20,6 @@ def init_app(app: Flask) -> None:
         "frame-ancestors 'none'; "
         "base-uri 'none'"
     )
-
-    @app.context_processor
-    def inline_css():
-        return {"inline_css": CSS}
 
     @app.after_request
     def add_headers(response):

@@ -1,24 +1,30 @@
 """The trainer's cohort page: live counts and scores, the participant link as a QR code, and the
-buttons that open and close each phase.
+buttons that open and close each phase; a projector view of the QR code and the counts.
 
 The trainer link carries the secret once: it is moved into an HttpOnly, SameSite=Strict cookie
-scoped to the cohort's path and the browser is redirected to a URL without it.
+scoped to the cohort's path and the browser is redirected to a URL without it. The page's live
+refresh (`static/js/trainer.js`) polls `live.json` under the same path, so the cookie authenticates
+it and the token is never exposed to a script.
 """
 
 from __future__ import annotations
 
 import segno
-from flask import Blueprint, make_response, redirect, render_template, request, url_for
+from flask import Blueprint, g, jsonify, make_response, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from markupsafe import Markup
 
 from service import operations
+from service.domain.models import Bank, Cohort
 from service.domain.report import cohort_report
-from service.errors import InvalidInput
-from service.web import auth, base_url, services
+from service.errors import N_, InvalidInput
+from service.web import auth, base_url, i18n, services
 
 bp = Blueprint("trainer", __name__)
 COOKIE = "trainer"
 COOKIE_DAYS = 30
-REFRESH_SECONDS = 15
+REFRESH_SECONDS = 10
+LIVE_PARTS = {"counts": "trainer/_counts.html", "analysis": "trainer/_analysis.html"}
 
 
 @bp.get("/cohorts/<cohort_id>")
@@ -37,21 +43,25 @@ def cohort_page(cohort_id: str):
             secure=request.is_secure,
         )
         return response
-    cohort, bank = auth.cohort_for_trainer(cohort_id, request.cookies.get(COOKIE), coordinator_too=False)
-    submissions = operations.cohort_submissions(services(), cohort)
-    report = cohort_report(bank, submissions, cohort_id=cohort.id)
-    participant_url = f"{base_url()}/c/{cohort.id}"
-    qr_svg = segno.make(participant_url, error="m").svg_inline(scale=6, border=2, title=participant_url)
-    page = render_template(
-        "trainer/cohort.html",
-        cohort=cohort,
-        bank=bank,
-        report=report,
-        participant_url=participant_url,
-        qr_svg=qr_svg,
-        refresh_seconds=REFRESH_SECONDS if cohort.open_phases else None,
-    )
-    return make_response(page)
+    cohort, bank = _trainer_cohort(cohort_id)
+    return make_response(render_template("trainer/cohort.html", **_page_context(cohort, bank)))
+
+
+@bp.get("/cohorts/<cohort_id>/projector")
+def projector_page(cohort_id: str):
+    """The participant link as a QR code filling a projected screen, with the live counts."""
+    cohort, bank = _trainer_cohort(cohort_id)
+    return make_response(render_template("trainer/projector.html", **_page_context(cohort, bank)))
+
+
+@bp.get("/cohorts/<cohort_id>/live.json")
+def live(cohort_id: str):
+    """What the page's script swaps in while a phase is open: the report and the page's live parts,
+    rendered here so that plural forms and number formats stay server-side."""
+    cohort, bank = _trainer_cohort(cohort_id)
+    context = _page_context(cohort, bank)
+    parts = {name: render_template(template, **context) for name, template in LIVE_PARTS.items()}
+    return jsonify(open=cohort.open_phases, report=context["report"], html=parts)
 
 
 @bp.post("/cohorts/<cohort_id>/phases")
@@ -60,6 +70,34 @@ def change_phase(cohort_id: str):
     phase = request.form.get("phase", "")
     wanted = request.form.get("open")
     if wanted not in ("0", "1"):
-        raise InvalidInput("say whether to open or close", {"open": "1 or 0"})
+        raise InvalidInput(N_("say whether to open or close"), {"open": N_("1 or 0")})
     operations.set_phases(services(), cohort_id, {phase: wanted == "1"})
     return redirect(url_for(".cohort_page", cohort_id=cohort_id), 303)
+
+
+def _trainer_cohort(cohort_id: str) -> tuple[Cohort, Bank]:
+    cohort, bank = auth.cohort_for_trainer(cohort_id, request.cookies.get(COOKIE), coordinator_too=False)
+    g.default_language = cohort.language
+    i18n.use_language(i18n.current_language(bank.languages), bank.languages)
+    return cohort, bank
+
+
+def _page_context(cohort: Cohort, bank: Bank) -> dict:
+    submissions = operations.cohort_submissions(services(), cohort)
+    participant_url = f"{base_url()}/c/{cohort.id}"
+    return {
+        "cohort": cohort,
+        "bank": bank,
+        "report": cohort_report(bank, submissions, cohort_id=cohort.id),
+        "participant_url": participant_url,
+        "short_link": participant_url.split("://", 1)[-1],
+        "qr_svg": qr_code(participant_url),
+        "refresh_seconds": REFRESH_SECONDS if cohort.open_phases else None,
+    }
+
+
+def qr_code(url: str) -> Markup:
+    """The link as an inline SVG QR code that scales to its box (no width/height, a viewBox)."""
+    svg = segno.make(url, error="m").svg_inline(scale=1, border=2, omitsize=True, svgclass=None, lineclass=None)
+    label = Markup(' role="img" aria-label="{}"').format(_("QR code of the participant link"))
+    return Markup(svg.replace("<svg", "<svg" + str(label), 1))

@@ -11,7 +11,7 @@ pytestmark = pytest.mark.e2e
 
 def answer_every_question(page, choose_first: bool) -> None:
     for fieldset in page.locator("fieldset[id^=q-]").all():
-        options = fieldset.locator("label.choice")
+        options = fieldset.locator("label")
         options.nth(0 if choose_first else 1).click()
 
 
@@ -38,7 +38,7 @@ def test_participant_takes_pre_and_post_test_on_a_phone(server, phone):
 def test_participant_switches_to_english_without_losing_answers(server, phone):
     page = phone.new_page()
     page.goto(server["participant_url"] + "?phase=pre")
-    page.locator("fieldset[id^=q-]").first.locator("label.choice").nth(2).click()
+    page.locator("fieldset[id^=q-]").first.locator("label").nth(2).click()
     page.get_by_role("button", name="English").click()
     assert page.locator("html").get_attribute("lang") == "en"
     assert page.locator("fieldset[id^=q-]").first.locator("input").nth(2).is_checked()

@@ -41,7 +41,9 @@ def test_html_form_submission_over_http(server):
     fields = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', page))
     first_question = re.search(r'name="(a\.[^"]+)" value="([^"]+)"', page)
     fields[first_question.group(1)] = first_question.group(2)
-    status, _, result = request(server["participant_url"], data=fields)
+    status, _, again = request(server["participant_url"], data=fields)
+    assert status == 200 and 'id="unanswered"' in again  # the others are unanswered: pointed out once
+    status, _, result = request(server["participant_url"], data=fields | {"anyway": "1"})
     assert status == 200
     assert re.search(r'class="code">[0-9A-Z]{3}-[0-9A-Z]{3}-[0-9A-Z]{3}<', result)
 

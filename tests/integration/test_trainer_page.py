@@ -29,8 +29,9 @@ def test_cohort_page_shows_counts_scores_and_the_participant_qr_code(small_clien
     page = small_client.get(f"/cohorts/{cohort_id}")
     assert page.status_code == 200
     assert "<svg" in page.text and f"https://assess.example.org/c/{cohort_id}" in page.text
-    assert '<meta http-equiv="refresh"' in page.text
-    assert "37.5%" in page.text  # mean of 25% and 50%
+    assert 'http-equiv="refresh"' not in page.text  # the script refreshes in place; a link does without it
+    assert "/static/js/trainer.js" in page.text and ">Оновити зараз</a>" in page.text
+    assert "37,5%" in page.text  # mean of 25% and 50%, with the Ukrainian decimal comma
     assert "Question q1 (uk)" in page.text
 
 
@@ -55,3 +56,42 @@ def test_wrong_or_missing_trainer_secret_looks_like_an_unknown_cohort(small_app)
     for path in (f"/cohorts/{cohort_id}", f"/cohorts/{cohort_id}?token=wrong", "/cohorts/nosuchcohort?token=wrong"):
         assert stranger.get(path).status_code == 404
     assert stranger.post(f"/cohorts/{cohort_id}/phases", data={"phase": "pre", "open": "0"}).status_code == 404
+
+
+def test_live_json_answers_the_trainer_cookie_with_the_report_and_the_pages_live_parts(small_client):
+    created = create_cohort(small_client)
+    cohort_id = created["cohort_id"]
+    trainer_login(small_client, created)
+    body = {"submission_id": str(uuid.uuid4()), "phase": "pre", "language": "uk", "answers": {"q1": ["b"]}}
+    small_client.post(f"/api/v1/cohorts/{cohort_id}/submissions", json=body)
+    live = small_client.get(f"/cohorts/{cohort_id}/live.json")
+    assert live.status_code == 200 and live.headers["Cache-Control"] == "no-store"
+    assert live.json["open"] == ["pre", "post"]
+    assert live.json["report"]["phases"]["pre"]["n"] == 1
+    assert "<b>1</b>тест до навчання" in live.json["html"]["counts"]  # 1 тест, 2 тести, 5 тестів
+    assert set(live.json["html"]) == {"counts", "analysis"}
+
+
+def test_live_json_without_the_trainer_cookie_is_not_found(small_app):
+    created = create_cohort(small_app.test_client())
+    stranger = small_app.test_client()
+    response = stranger.get(f"/cohorts/{created['cohort_id']}/live.json")
+    assert response.status_code == 404
+    assert created["trainer_token"] not in response.text
+
+
+def test_projector_view_shows_a_large_qr_code_the_short_link_and_the_counts(small_client):
+    created = create_cohort(small_client)
+    cohort_id = created["cohort_id"]
+    trainer_login(small_client, created)
+    page = small_client.get(f"/cohorts/{cohort_id}/projector?lang=en")
+    assert page.status_code == 200
+    assert 'class="projector"' in page.text and '<svg role="img"' in page.text
+    assert f">assess.example.org/c/{cohort_id}</a>" in page.text
+    assert "<b>0</b>tests before the training" in page.text
+    assert small_app_cookie(small_client) == "en"
+
+
+def small_app_cookie(client) -> str | None:
+    cookie = client.get_cookie("lang")
+    return cookie.value if cookie else None

@@ -92,7 +92,8 @@ def places(node, at=()):
 
 @st.composite
 def mutated_banks(draw):
-    """A shipped bank with 1-4 structural mutations at places chosen from all of its places."""
+    """A shipped bank with 1-4 mutations at places chosen from all of its places: a value dropped,
+    replaced, emptied, set to null, repeated in its list, or (harmless for texts) appended to."""
     data = copy.deepcopy(draw(st.sampled_from(REAL_DATA)))
     data["id"], data["version"] = "fuzz", "1"
     for _ in range(draw(st.integers(1, 4))):
@@ -101,8 +102,10 @@ def mutated_banks(draw):
         for segment in at[:-1]:
             parent = parent[segment]
         last = at[-1]
-        action = draw(st.sampled_from(["drop", "replace", "repeat", "empty", "none"]))
-        if action == "drop":
+        action = draw(st.sampled_from(["drop", "replace", "repeat", "empty", "none", "append"]))
+        if action == "append" and isinstance(parent[last], str):  # harmless for a text, not for an id
+            parent[last] += " (mutated)"
+        elif action == "drop":
             del parent[last]
         elif action == "replace":
             parent[last] = draw(structures)

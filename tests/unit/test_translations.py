@@ -15,9 +15,22 @@ def catalog(language: str):
         return read_po(handle)
 
 
+def translated(message) -> bool:
+    forms = message.string if isinstance(message.string, tuple) else (message.string,)
+    return all(forms) and not message.fuzzy
+
+
 def test_every_message_has_a_ukrainian_translation():
-    untranslated = [m.id for m in catalog("uk") if m.id and not m.string]
+    untranslated = [m.id for m in catalog("uk") if m.id and not translated(m)]
     assert untranslated == []
+
+
+def test_ukrainian_plurals_have_all_three_forms():
+    ukrainian = catalog("uk")
+    assert ukrainian.num_plurals == 3
+    plurals = [m for m in ukrainian if m.id and isinstance(m.id, tuple)]
+    assert plurals, "counts shown to people go through ngettext"
+    assert [m.id for m in plurals if len(m.string) != 3 or not all(m.string)] == []
 
 
 def test_catalog_holds_every_message_the_code_and_templates_use(tmp_path):

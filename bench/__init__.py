@@ -1,0 +1,1 @@
+"""Benchmarks and budget measurements; each script writes its figures into docs/performance.md."""

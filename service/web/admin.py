@@ -1,0 +1,277 @@
+"""The coordinator console under /admin: cohorts (list, create, open/close phases, rotate the
+trainer link, close for good) and a preview of every published bank version.
+
+The admin token is typed once into a login form; the browser then holds a signed session cookie
+(HttpOnly, SameSite=Strict, path /admin, 8 hours) that carries only a random CSRF secret. The
+signing key is derived from the server's HMAC key and the admin token, so changing the token ends
+every session. Every form repeats the CSRF secret in a hidden field. No token is ever in a URL,
+a page's script or a log.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+import secrets
+
+import segno
+from flask import Blueprint, g, make_response, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+
+from service import operations
+from service.authoring.diff import diff_banks
+from service.domain.models import PHASES
+from service.errors import N_, Forbidden, InvalidInput, NotFound
+from service.observability import logger
+from service.web import auth, base_url, i18n, services
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+COOKIE = "admin_session"
+SESSION_SECONDS = 8 * 3600
+PAGE_SIZE = 20
+_PAGE_KEY = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\dZ#[a-z0-9]{1,40}$")
+_OPEN_ENDPOINTS = ("admin.login", "admin.login_form")
+
+
+@bp.before_request
+def require_session():
+    g.admin_session = _read_session()
+    if request.endpoint in _OPEN_ENDPOINTS:
+        return None
+    if g.admin_session is None:
+        return redirect(url_for("admin.login_form"), 303)
+    if request.method == "POST":
+        presented = request.form.get("csrf", "")
+        if not hmac.compare_digest(presented.encode(), g.admin_session["csrf"].encode()):
+            raise Forbidden(N_("This form has expired. Go back, reload the page and try again."))
+    return None
+
+
+@bp.after_request
+def remember_language(response):
+    chosen = request.args.get("lang")
+    if chosen in i18n.LANGUAGES:
+        response.set_cookie(i18n.COOKIE, chosen, max_age=365 * 86400, samesite="Lax", secure=request.is_secure)
+    return response
+
+
+@bp.context_processor
+def console_context():
+    session = g.get("admin_session")
+    return {"csrf": session["csrf"] if session else "", "languages": i18n.LANGUAGES}
+
+
+@bp.get("/login")
+def login_form():
+    if g.admin_session is not None:
+        return redirect(url_for("admin.cohorts"), 303)
+    return render_template("admin/login.html", error=None)
+
+
+@bp.post("/login")
+def login():
+    if not auth.is_coordinator(request.form.get("token", "").strip()):
+        logger.info("console login refused")
+        return render_template("admin/login.html", error=_("That is not the coordinator's token.")), 401
+    response = redirect(url_for("admin.cohorts"), 303)
+    session = _serializer().dumps({"csrf": secrets.token_urlsafe(24)})
+    response.set_cookie(
+        COOKIE,
+        session,
+        max_age=SESSION_SECONDS,
+        path="/admin",
+        httponly=True,
+        samesite="Strict",
+        secure=request.is_secure,
+    )
+    logger.info("console login")
+    return response
+
+
+@bp.post("/logout")
+def logout():
+    response = redirect(url_for("admin.login_form"), 303)
+    response.delete_cookie(COOKIE, path="/admin", httponly=True, samesite="Strict", secure=request.is_secure)
+    return response
+
+
+@bp.get("")
+def cohorts():
+    after = request.args.get("after") or None
+    if after and not _PAGE_KEY.match(after):
+        raise InvalidInput(N_("This page of the list does not exist."), {"after": "not a page key"})
+    rows, next_key = operations.cohort_page(services(), after=after, limit=PAGE_SIZE)
+    return render_template("admin/cohorts.html", rows=rows, next_key=next_key, first_page=after is None)
+
+
+@bp.get("/cohorts/new")
+def new_cohort():
+    form = {"language": i18n.LANGUAGES[0], "open_pre": True, "open_post": True, "shuffle": False}
+    return render_template("admin/new_cohort.html", form=form, errors={}, **_cohort_choices())
+
+
+@bp.post("/cohorts")
+def create_cohort():
+    form, errors = _read_cohort_form()
+    if not errors:
+        bank_id, _at, version = form["bank"].partition("@")
+        try:
+            created = operations.create_cohort(
+                services(),
+                bank_id=bank_id,
+                bank_version=version,
+                label=form["label"],
+                language=form["language"],
+                region=form["region"] or None,
+                phases={"pre": form["open_pre"], "post": form["open_post"]},
+                shuffle=form["shuffle"],
+            )
+        except InvalidInput as error:
+            errors = {name: _(problem) for name, problem in error.fields.items()} or {"bank": _(error.message)}
+    if errors:
+        page = render_template("admin/new_cohort.html", form=form, errors=errors, **_cohort_choices())
+        return page, 422
+    return _links_page(created, heading=_("The cohort is created"))
+
+
+@bp.get("/cohorts/<cohort_id>")
+def cohort(cohort_id: str):
+    return _cohort_page(cohort_id)
+
+
+def _cohort_page(cohort_id: str, close_error: str | None = None) -> str:
+    cohort, bank = operations.find_cohort(services(), cohort_id)
+    taken = services().store.participant_phases(cohort.id).values()
+    counts = {phase: sum(phase in phases for phases in taken) for phase in PHASES}
+    counts["paired"] = sum(len(phases) == 2 for phases in taken)
+    participant_url = f"{base_url()}/c/{cohort.id}"
+    return render_template(
+        "admin/cohort.html",
+        cohort=cohort,
+        bank=bank,
+        counts=counts,
+        participant_url=participant_url,
+        qr_svg=_qr(participant_url),
+        close_error=close_error,
+    )
+
+
+@bp.post("/cohorts/<cohort_id>/phases")
+def change_phase(cohort_id: str):
+    phase, wanted = request.form.get("phase"), request.form.get("open")
+    if phase not in PHASES or wanted not in ("0", "1"):
+        raise InvalidInput(N_("Choose a test to open or close."), {"phase": "pre or post", "open": "1 or 0"})
+    operations.set_phases(services(), cohort_id, {phase: wanted == "1"})
+    return redirect(url_for("admin.cohort", cohort_id=cohort_id), 303)
+
+
+@bp.post("/cohorts/<cohort_id>/trainer-link")
+def rotate_trainer_link(cohort_id: str):
+    operations.find_cohort(services(), cohort_id)
+    created = operations.rotate_trainer_token(services(), cohort_id)
+    return _links_page(created, heading=_("A new trainer link"), rotated=True)
+
+
+@bp.post("/cohorts/<cohort_id>/close")
+def close_cohort(cohort_id: str):
+    if request.form.get("confirm") != "yes":
+        return _cohort_page(cohort_id, close_error=_("Tick the box to confirm.")), 422
+    operations.close_cohort(services(), cohort_id)
+    return redirect(url_for("admin.cohort", cohort_id=cohort_id), 303)
+
+
+@bp.get("/banks")
+def banks():
+    return render_template("admin/banks.html", bank_versions=_bank_versions())
+
+
+@bp.get("/banks/<bank_id>/<version>")
+def bank(bank_id: str, version: str):
+    registry = services().banks
+    shown = registry.get(bank_id, version)
+    if shown is None:
+        raise NotFound(N_("No such published bank version."))
+    versions = registry.versions(bank_id)
+    position = versions.index(version)
+    previous = registry.get(bank_id, versions[position - 1]) if position > 0 else None
+    diff = diff_banks(previous, shown) if previous else None
+    topics = {topic.id: topic for topic in shown.topics}
+    return render_template(
+        "admin/bank.html", bank=shown, previous=previous, diff=diff, versions=versions, topics=topics
+    )
+
+
+def _serializer() -> URLSafeTimedSerializer:
+    settings = services().settings
+    key = hmac.new(settings.hmac_key, b"admin-session\0" + settings.admin_token.encode(), hashlib.sha256)
+    return URLSafeTimedSerializer(key.hexdigest(), salt="admin-session")
+
+
+def _read_session() -> dict | None:
+    raw = request.cookies.get(COOKIE)
+    if not raw:
+        return None
+    try:
+        session = _serializer().loads(raw, max_age=SESSION_SECONDS)
+    except BadSignature:  # also an expired one
+        return None
+    return session if isinstance(session, dict) and isinstance(session.get("csrf"), str) else None
+
+
+def _cohort_choices() -> dict:
+    return {"bank_versions": _bank_versions(), "regions": services().settings.regions}
+
+
+def _bank_versions() -> list:
+    """Every published bank version, each bank's newest first."""
+    registry = services().banks
+    return [registry.get(b, v) for b in registry.bank_ids() for v in reversed(registry.versions(b))]
+
+
+def _read_cohort_form() -> tuple[dict, dict[str, str]]:
+    submitted = request.form
+    form = {
+        "bank": submitted.get("bank", ""),
+        "label": " ".join(submitted.get("label", "").split()),
+        "region": submitted.get("region", ""),
+        "language": submitted.get("language", ""),
+        "open_pre": submitted.get("open_pre") == "1",
+        "open_post": submitted.get("open_post") == "1",
+        "shuffle": submitted.get("shuffle") == "1",
+    }
+    errors = {}
+    bank_id, _at, version = form["bank"].partition("@")
+    if services().banks.get(bank_id, version) is None:
+        errors["bank"] = _("Choose a published question bank.")
+    if not form["label"]:
+        errors["label"] = _("Give the cohort a name, e.g. the place and date of the training.")
+    elif len(form["label"]) > 120:
+        errors["label"] = _("At most 120 characters.")
+    if form["region"] and form["region"] not in services().settings.regions:
+        errors["region"] = _("Choose a region from the list.")
+    if form["language"] not in i18n.LANGUAGES:
+        errors["language"] = _("Choose a language.")
+    return form, errors
+
+
+def _links_page(created: operations.NewCohort, *, heading: str, rotated: bool = False):
+    root = base_url()
+    participant_url = f"{root}/c/{created.cohort.id}"
+    page = render_template(
+        "admin/created.html",
+        heading=heading,
+        rotated=rotated,
+        cohort=created.cohort,
+        participant_url=participant_url,
+        trainer_url=f"{root}/cohorts/{created.cohort.id}?token={created.trainer_token}",
+        qr_svg=_qr(participant_url),
+    )
+    response = make_response(page)
+    response.headers["Cache-Control"] = "no-store"  # the trainer link is on this page, once
+    return response
+
+
+def _qr(url: str) -> str:
+    return segno.make(url, error="m").svg_inline(scale=6, border=2, title=url)
