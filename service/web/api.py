@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask import Flask, Response
 from flask.views import MethodView
 from flask_smorest import Api, Blueprint
+from marshmallow import RAISE
 
 from service import operations
 from service.domain import export as exports
@@ -132,9 +133,11 @@ class Report(MethodView):
         return cohort_report(bank, operations.cohort_submissions(services(), cohort), cohort_id=cohort.id)
 
 
+# unknown=RAISE: webargs reads a query string with EXCLUDE whatever the schema says, and a mistyped
+# filter (`frm=`) silently ignored would export everything.
 @exports_bp.route("/submissions")
 class SubmissionExport(MethodView):
-    @exports_bp.arguments(schemas.ExportQuerySchema, location="query")
+    @exports_bp.arguments(schemas.ExportQuerySchema, location="query", unknown=RAISE)
     @exports_bp.doc(security=BEARER, responses={"200": {"description": "CSV (UTF-8 with BOM) or JSON Lines"}})
     def get(self, query: dict):
         """Anonymized export, one row per submission (evaluator)."""
@@ -144,7 +147,7 @@ class SubmissionExport(MethodView):
 
 @exports_bp.route("/participants")
 class ParticipantExport(MethodView):
-    @exports_bp.arguments(schemas.ExportQuerySchema, location="query")
+    @exports_bp.arguments(schemas.ExportQuerySchema, location="query", unknown=RAISE)
     @exports_bp.doc(security=BEARER, responses={"200": {"description": "CSV (UTF-8 with BOM) or JSON Lines"}})
     def get(self, query: dict):
         """Anonymized export, one row per participant with both phases (evaluator)."""

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.conftest import ADMIN
+from tests.conftest import ADMIN, EVALUATOR
 from tests.integration.test_api_basics import create_cohort
 
 
@@ -25,3 +25,10 @@ def test_the_document_states_how_many_answers_a_submission_may_hold(small_client
     spec = small_client.get("/api/v1/openapi.json").json
     answers = spec["components"]["schemas"]["SubmissionCreate"]["properties"]["answers"]
     assert answers["maxProperties"] == 500 and "maxLength" not in answers
+
+
+@pytest.mark.parametrize("path", ["/api/v1/exports/submissions", "/api/v1/exports/participants"])
+def test_a_mistyped_export_filter_is_refused_not_ignored(small_client, path):
+    response = small_client.get(f"{path}?frm=2026-01-01", headers=EVALUATOR)
+    assert response.status_code == 422
+    assert "frm" in response.json["error"]["fields"]
