@@ -12,6 +12,9 @@ from tests.conftest import all_items
 from tests.integration.test_api_basics import create_cohort
 from tests.integration.test_participant_pages import checked, form_fields
 
+# The web layer is what is under test here; one DynamoDB (moto's server) is enough to see nothing stored.
+pytestmark = pytest.mark.parametrize("dynamodb", ["moto"], indirect=True)
+
 ANSWERS = {"a.q1": "b", "a.q2": ["a", "c"], "a.q3": "d"}
 KEPT = {("a.q1", "b"), ("a.q2", "a"), ("a.q2", "c"), ("a.q3", "d")}
 HIDDEN = ["\u202e", "\u202d", "\u2066", "\u200b", "\u200d", "\ufeff", "\x00", "\x1b"]
