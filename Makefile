@@ -4,7 +4,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 PIP    := $(PY) -m pip install --quiet --disable-pip-version-check
 
-.PHONY: run test lint translations browser dynalite clean
+.PHONY: run test bench lint translations browser dynalite clean
 
 run: $(VENV)/.local-installed translations
 	$(PY) -m service serve $(ARGS)
@@ -13,6 +13,14 @@ test: $(VENV)/.dev-installed translations browser dynalite
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# Every benchmark in bench/ that exists (some arrive from other branches), each rewriting its own
+# section of docs/performance.md. A few minutes on a 2-core machine; not part of `make test`.
+BENCH_SCRIPTS := page_weight report_bench cold_start service_bench load_test
+bench: $(VENV)/.dev-installed translations browser
+	@for name in $(BENCH_SCRIPTS); do \
+		if [ -f bench/$$name.py ]; then echo "== bench/$$name.py"; $(PY) -m bench.$$name || exit 1; fi; \
+	done
 
 lint: $(VENV)/.dev-installed
 	$(PY) -m ruff check --fix .

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 
 import click
@@ -51,8 +52,10 @@ def serve(host: str, port: int, threads: int):
             f"More cohorts:       ASSESS_DYNAMODB_ENDPOINT={environment.endpoint} python -m service cohorts create"
             " --bank online-child-safety --version 2 --label '...'"
         )
-    echo(f"Admin token:        {services.settings.admin_token}")
-    echo(f"Evaluator token:    {services.settings.evaluator_token}")
+    # The settings keep only the tokens' hashes; print what the environment holds (generated or set).
+    hashed = "(configured as a SHA-256 hash; use the token you hashed)"
+    echo(f"Admin token:        {os.environ.get('ASSESS_ADMIN_TOKEN') or hashed}")
+    echo(f"Evaluator token:    {os.environ.get('ASSESS_EVALUATOR_TOKEN') or hashed}")
     if environment.generated:
         echo(
             f"                    ({', '.join(environment.generated)} generated for this run only;"
@@ -77,8 +80,6 @@ def cohorts():
 @click.option("--closed", multiple=True, type=click.Choice(["pre", "post"]), help="Phases that start closed.")
 def create_cohort(bank_id, bank_version, label, language, region, closed):
     """Create a cohort on the configured DynamoDB (ASSESS_DYNAMODB_ENDPOINT or AWS)."""
-    import os
-
     from service import local, operations
     from service.app import create_app
     from service.errors import ServiceError

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from flask import Flask, jsonify
 
+from service import observability
 from service.domain.banks import BankRegistry, load_published_banks
 from service.operations import Services
 from service.settings import Settings
@@ -23,6 +24,7 @@ def create_app(
     banks: BankRegistry | None = None,
 ) -> Flask:
     settings = settings or Settings.from_environment()
+    observability.quiet_chatty_libraries()
     app = Flask(__name__)
     app.config.update(
         MAX_CONTENT_LENGTH=settings.max_body_bytes,

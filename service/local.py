@@ -26,7 +26,7 @@ def fill_local_secrets(environ=os.environ) -> tuple[str, ...]:
     """Generate the secrets a local run lacks (for this run only); return their names."""
     generated = []
     for name in ("ASSESS_HMAC_KEY", "ASSESS_ADMIN_TOKEN", "ASSESS_EVALUATOR_TOKEN"):
-        if not environ.get(name):
+        if not environ.get(name) and not environ.get(f"{name}_SHA256"):
             environ[name] = secrets.token_urlsafe(24)
             generated.append(name)
     return tuple(generated)

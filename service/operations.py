@@ -10,13 +10,16 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from service import catalogs
 from service.domain import codes
+from service.domain import export as exports
 from service.domain.banks import BankRegistry
+from service.domain.codebook import bundle, codebook
 from service.domain.models import PHASES, Bank, Cohort, Submission
 from service.domain.scoring import AnswerError, check_answers, score_submission
 from service.errors import N_, CohortClosed, InvalidInput, NotFound, PhaseClosed
 from service.observability import logger
-from service.settings import Settings
+from service.settings import Settings, token_sha256
 from service.store.dynamodb import Store
 
 _COHORT_ID_ALPHABET = "abcdefghjkmnpqrstvwxyz23456789"
@@ -50,7 +53,7 @@ def now_to_the_minute() -> str:
 
 
 def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
+    return token_sha256(token)
 
 
 def tokens_match(token: str | None, expected_hash: str) -> bool:
@@ -263,8 +266,6 @@ def export_data(
 ):
     """The cohorts (with bank and submissions) an export covers: one cohort by key, or every cohort
     found through the cohorts index, filtered by bank, version and submission day."""
-    from service.domain.export import CohortData
-
     if cohort_id:
         cohort = services.store.get_cohort(cohort_id)
         cohorts = [cohort] if cohort else []
@@ -283,5 +284,79 @@ def export_data(
             if (not day_from or sub.submitted_day >= day_from.isoformat())
             and (not day_to or sub.submitted_day <= day_to.isoformat())
         ]
-        selected.append(CohortData(cohort, bank, submissions))
+        selected.append(exports.CohortData(cohort, bank, submissions))
     return selected
+
+
+@dataclass(frozen=True)
+class ExportFile:
+    body: bytes
+    mimetype: str
+    filename: str
+    metadata: dict
+
+
+EXPORT_FORMATS = {"csv": "text/csv", "jsonl": "application/x-ndjson", "zip": "application/zip"}
+
+
+def pseudonym_export_key(settings: Settings, name: str | None) -> bytes:
+    """The key an export's pseudonyms are made with. Without a name: a fresh random key, so this export
+    joins no other. With a name: derived from the configured export key and the name, so exports asked
+    for with the same name share pseudonyms (and can be joined) and no one without the server's key
+    can compute them (docs/security.md, "Export keys")."""
+    if not name:
+        return secrets.token_bytes(32)
+    return hmac.new(settings.export_key, b"pseudonym-key:" + name.encode(), hashlib.sha256).digest()
+
+
+def build_export(
+    services: Services,
+    *,
+    kind: str,
+    file_format: str,
+    pseudonym_key: str | None = None,
+    pooled: bool = False,
+    cohort_id: str | None = None,
+    bank_id: str | None = None,
+    bank_version: str | None = None,
+    day_from=None,
+    day_to=None,
+) -> ExportFile:
+    """An anonymized export as a file: CSV (UTF-8 with BOM), JSON Lines, or a zip of both with the
+    codebook, the metadata and the bank versions used."""
+    selected = export_data(
+        services, cohort_id=cohort_id, bank_id=bank_id, bank_version=bank_version, day_from=day_from, day_to=day_to
+    )
+    build = exports.submission_export if kind == "submissions" else exports.participant_export
+    export = build(
+        selected,
+        export_key=pseudonym_export_key(services.settings, pseudonym_key),
+        k=services.settings.k_anonymity,
+        pooled=pooled,
+    )
+    filters = {
+        "cohort_id": cohort_id,
+        "bank_id": bank_id,
+        "bank_version": bank_version,
+        "from": day_from.isoformat() if day_from else None,
+        "to": day_to.isoformat() if day_to else None,
+    }
+    metadata = exports.export_metadata(
+        export, generated_on=now_to_the_minute()[:10], pseudonym_key=pseudonym_key, filters=filters
+    )
+    if file_format == "zip":
+        body = bundle(export, metadata, codebook(export, catalogs.in_languages))
+    elif file_format == "jsonl":
+        body = exports.to_jsonl(export).encode("utf-8")
+    else:
+        body = exports.to_csv(export).encode("utf-8")
+    logger.info(
+        "export built",
+        extra={
+            "export": kind,
+            "format": file_format,
+            "rows": metadata["rows"],
+            "suppressed_rows": metadata["suppressed_rows"],
+        },
+    )
+    return ExportFile(body, EXPORT_FORMATS[file_format], f"{kind}.{file_format}", metadata)

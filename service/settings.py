@@ -1,19 +1,51 @@
 """Configuration, read and checked once at start-up into one Settings object.
 
 Locally everything comes from the environment (and `python -m service serve` generates what is
-missing). In a deployed stage the secrets must be set — the service refuses to start without them
-rather than run with a guessable default.
+missing). In a deployed stage the secrets must be set and must look random — the service refuses to
+start without them, or with a value copied from docs, tests or examples, rather than run with a
+guessable secret. Bearer tokens are kept only as their SHA-256 from here on (docs/security.md).
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 REPOSITORY = Path(__file__).resolve().parent.parent
+STAGES = ("local", "dev", "prod")
 DEPLOYED_STAGES = ("dev", "prod")
 SECRET_NAMES = ("ASSESS_HMAC_KEY", "ASSESS_ADMIN_TOKEN", "ASSESS_EVALUATOR_TOKEN")
+# A bearer token may be configured as its SHA-256 instead, so the configuration never holds it.
+TOKEN_HASH_NAMES = {
+    "ASSESS_ADMIN_TOKEN": "ASSESS_ADMIN_TOKEN_SHA256",
+    "ASSESS_EVALUATOR_TOKEN": "ASSESS_EVALUATOR_TOKEN_SHA256",
+}
+PARAMETER_KEYS = (*SECRET_NAMES, *TOKEN_HASH_NAMES.values(), "ASSESS_EXPORT_KEY")
+MIN_SECRET_LENGTH = 24
+MIN_DISTINCT_CHARACTERS = 10
+# Words that mark a value copied from documentation, a test or an example rather than generated.
+PLACEHOLDER_WORDS = (
+    "change",
+    "example",
+    "default",
+    "placeholder",
+    "secret",
+    "password",
+    "test",
+    "dummy",
+    "sample",
+    "token",
+    "admin",
+    "evaluator",
+    "hmac",
+)
+_WEAK_TOKENS = ("", "admin", "evaluator", "token", "secret", "password", "changeme", "change-me")
+_WEAK_HASHES = {hashlib.sha256(word.encode()).hexdigest() for word in _WEAK_TOKENS}
+_SHA256_HEX = re.compile(r"^[0-9a-f]{64}$")
+GENERATE_HINT = "generate one with: python -c 'import secrets; print(secrets.token_urlsafe(32))'"
 # The regions a coordinator picks a cohort's region from (ASSESS_REGIONS, comma-separated, overrides).
 UKRAINIAN_REGIONS = (
     "Вінницька область", "Волинська область", "Дніпропетровська область", "Донецька область",
@@ -30,6 +62,12 @@ class SettingsError(ValueError):
     """A missing or bad setting; the message names the environment variable."""
 
 
+def token_sha256(token: str) -> str:
+    """How bearer tokens are kept and compared: their SHA-256, hex (tokens are long and random, so a
+    fast hash is enough; a leaked configuration or table does not give the token itself)."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
 @dataclass(frozen=True)
 class Settings:
     stage: str
@@ -38,49 +76,112 @@ class Settings:
     dynamodb_endpoint: str | None
     hmac_key: bytes
     export_key: bytes
-    admin_token: str
-    evaluator_token: str
+    admin_token_sha256: str
+    evaluator_token_sha256: str
     banks_dir: Path
     public_url: str | None = None
     k_anonymity: int = 5
     max_body_bytes: int = 64 * 1024
+    trusted_proxies: int = 0
     demo_cohort_id: str | None = None
     regions: tuple[str, ...] = UKRAINIAN_REGIONS
+
+    @property
+    def deployed(self) -> bool:
+        return self.stage in DEPLOYED_STAGES
 
     @classmethod
     def from_environment(cls, environ: dict[str, str] | None = None) -> Settings:
         env = os.environ if environ is None else environ
-        stage = env.get("ASSESS_STAGE", "local")
-        secrets = {name: env.get(name, "") for name in SECRET_NAMES}
+        stage = _stage(env)
+        secrets = {name: env.get(name, "") for name in PARAMETER_KEYS}
         if env.get("ASSESS_SECRETS_PARAMETER"):
             stored = load_secrets_parameter(env["ASSESS_SECRETS_PARAMETER"])
             secrets.update({name: value for name, value in stored.items() if not secrets.get(name)})
-        for name, value in secrets.items():
-            if not value:
-                raise SettingsError(f"{name} is not set")
-            if stage in DEPLOYED_STAGES and len(value) < 24:
-                raise SettingsError(f"{name} is too short for stage {stage!r}: use at least 24 random characters")
-        hmac_key = secrets["ASSESS_HMAC_KEY"].encode()
+        hmac_key = _secret(secrets, "ASSESS_HMAC_KEY", stage)
+        admin = _token_hash(secrets, "ASSESS_ADMIN_TOKEN", stage)
+        evaluator = _token_hash(secrets, "ASSESS_EVALUATOR_TOKEN", stage)
+        if admin == evaluator:
+            raise SettingsError("ASSESS_ADMIN_TOKEN and ASSESS_EVALUATOR_TOKEN must differ: each role has its own")
+        if token_sha256(hmac_key) in (admin, evaluator):
+            raise SettingsError("ASSESS_HMAC_KEY must not be one of the tokens: a leaked token would reveal it")
+        export_key = secrets["ASSESS_EXPORT_KEY"] and _secret(secrets, "ASSESS_EXPORT_KEY", stage)
         return cls(
             stage=stage,
             table_name=env.get("ASSESS_TABLE", "assessments"),
             region=env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or "eu-central-1",
             dynamodb_endpoint=env.get("ASSESS_DYNAMODB_ENDPOINT") or None,
-            hmac_key=hmac_key,
-            export_key=(env.get("ASSESS_EXPORT_KEY") or "").encode() or b"export:" + hmac_key,
-            admin_token=secrets["ASSESS_ADMIN_TOKEN"],
-            evaluator_token=secrets["ASSESS_EVALUATOR_TOKEN"],
+            hmac_key=hmac_key.encode(),
+            export_key=export_key.encode() if export_key else b"export:" + hmac_key.encode(),
+            admin_token_sha256=admin,
+            evaluator_token_sha256=evaluator,
             banks_dir=Path(env.get("ASSESS_BANKS_DIR") or REPOSITORY / "question_banks"),
             public_url=(env.get("ASSESS_PUBLIC_URL") or "").rstrip("/") or None,
             k_anonymity=_positive_int(env, "ASSESS_K_ANONYMITY", 5),
             max_body_bytes=_positive_int(env, "ASSESS_MAX_BODY_BYTES", 64 * 1024),
+            trusted_proxies=_positive_int(env, "ASSESS_TRUSTED_PROXIES", 0, minimum=0),
             regions=_regions(env.get("ASSESS_REGIONS")),
+        )
+
+
+def _stage(env) -> str:
+    stage = env.get("ASSESS_STAGE", "local")
+    if stage not in STAGES:
+        # An unknown name would silently skip the deployed-stage checks below.
+        raise SettingsError(f"ASSESS_STAGE must be one of {', '.join(STAGES)}, not {stage!r}")
+    if stage == "local" and env.get("AWS_LAMBDA_FUNCTION_NAME"):
+        raise SettingsError("ASSESS_STAGE is 'local' inside AWS Lambda: set it to dev or prod")
+    return stage
+
+
+def _secret(secrets: dict[str, str], name: str, stage: str) -> str:
+    value = secrets[name]
+    if not value:
+        raise SettingsError(f"{name} is not set")
+    if stage in DEPLOYED_STAGES:
+        _refuse_guessable(name, value, stage)
+    return value
+
+
+def _token_hash(secrets: dict[str, str], name: str, stage: str) -> str:
+    """The SHA-256 of a bearer token, configured either as the token or as its hash (not both)."""
+    hash_name = TOKEN_HASH_NAMES[name]
+    token, hashed = secrets[name], secrets[hash_name].strip().lower()
+    if token and hashed:
+        raise SettingsError(f"set {name} or {hash_name}, not both")
+    if not hashed:
+        if not token:
+            raise SettingsError(f"{name} is not set (or set {hash_name} to its SHA-256)")
+        return token_sha256(_secret(secrets, name, stage))
+    if not _SHA256_HEX.match(hashed):
+        raise SettingsError(f"{hash_name} must be 64 hexadecimal digits: the SHA-256 of the token")
+    if stage in DEPLOYED_STAGES and hashed in _WEAK_HASHES:
+        raise SettingsError(f"{hash_name} is the hash of a default value for stage {stage!r}: {GENERATE_HINT}")
+    return hashed
+
+
+def _refuse_guessable(name: str, value: str, stage: str) -> None:
+    """Deployed stages refuse secrets that are short, copied from docs or tests, or plainly not random."""
+    if len(value) < MIN_SECRET_LENGTH:
+        raise SettingsError(
+            f"{name} is too short for stage {stage!r}: use at least {MIN_SECRET_LENGTH} random characters"
+        )
+    lowered = value.lower()
+    word = next((word for word in PLACEHOLDER_WORDS if word in lowered), None)
+    if word:
+        raise SettingsError(
+            f"{name} looks like a default or example value ({word!r}) for stage {stage!r}: {GENERATE_HINT}"
+        )
+    if len(set(value)) < MIN_DISTINCT_CHARACTERS:
+        raise SettingsError(
+            f"{name} has too few different characters to be random for stage {stage!r}: {GENERATE_HINT}"
         )
 
 
 def load_secrets_parameter(name: str) -> dict[str, str]:
     """The secrets as one SecureString JSON parameter in SSM Parameter Store, read through powertools
-    Parameters (cached for five minutes): {"ASSESS_HMAC_KEY": ..., "ASSESS_ADMIN_TOKEN": ..., ...}."""
+    Parameters (cached for five minutes): {"ASSESS_HMAC_KEY": ..., "ASSESS_ADMIN_TOKEN": ..., ...}; the
+    token keys may be replaced by their *_SHA256 forms."""
     from aws_lambda_powertools.utilities import parameters
 
     try:
@@ -89,7 +190,7 @@ def load_secrets_parameter(name: str) -> dict[str, str]:
         raise SettingsError(f"ASSESS_SECRETS_PARAMETER {name!r} could not be read: {error}") from None
     if not isinstance(value, dict):
         raise SettingsError(f"ASSESS_SECRETS_PARAMETER {name!r} must hold a JSON object")
-    unknown = sorted(set(value) - set(SECRET_NAMES))
+    unknown = sorted(set(value) - set(PARAMETER_KEYS))
     if unknown:
         raise SettingsError(f"ASSESS_SECRETS_PARAMETER {name!r} holds unknown keys: {', '.join(unknown)}")
     return {key: str(val) for key, val in value.items()}
@@ -105,7 +206,7 @@ def _regions(raw: str | None) -> tuple[str, ...]:
     return regions
 
 
-def _positive_int(env, name: str, default: int) -> int:
+def _positive_int(env, name: str, default: int, minimum: int = 1) -> int:
     raw = env.get(name)
     if raw in (None, ""):
         return default
@@ -113,6 +214,6 @@ def _positive_int(env, name: str, default: int) -> int:
         value = int(raw)
     except ValueError:
         raise SettingsError(f"{name} must be a whole number, not {raw!r}") from None
-    if value < 1:
-        raise SettingsError(f"{name} must be at least 1, not {value}")
+    if value < minimum:
+        raise SettingsError(f"{name} must be at least {minimum}, not {value}")
     return value

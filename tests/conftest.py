@@ -3,13 +3,16 @@ definition, the app."""
 
 from __future__ import annotations
 
+import contextlib
+
+import boto3
 import pytest
 from moto import mock_aws
 
 from service.app import create_app
 from service.domain.banks import BankRegistry
 from service.settings import Settings
-from service.store.dynamodb import Store, dynamodb_client
+from service.store.dynamodb import CLIENT_CONFIG, Store, dynamodb_client
 from service.store.table import create_table
 from tests import dynamodb_endpoints as endpoints
 from tests.factories import small_bank
@@ -107,3 +110,18 @@ def all_items(dynamodb) -> list[dict]:
     """Every stored item (tests may scan; the service never does)."""
     pages = dynamodb.get_paginator("scan").paginate(TableName=ENVIRONMENT["ASSESS_TABLE"])
     return [item for page in pages for item in page["Items"]]
+
+
+@contextlib.contextmanager
+def moto_app(banks: BankRegistry | None = None):
+    """An app over a fresh moto table, for module-scoped fixtures (the fixtures above build both per
+    test); yields (app, DynamoDB client)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("AWS_ACCESS_KEY_ID", "testing")
+        patch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+        patch.delenv("AWS_PROFILE", raising=False)
+        with mock_aws():
+            client = boto3.client("dynamodb", region_name="eu-central-1", config=CLIENT_CONFIG)
+            create_table(client, ENVIRONMENT["ASSESS_TABLE"])
+            store = Store(client, ENVIRONMENT["ASSESS_TABLE"])
+            yield create_app(Settings.from_environment(dict(ENVIRONMENT)), store=store, banks=banks), client

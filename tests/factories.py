@@ -45,3 +45,54 @@ def small_bank(scoring: str = "all_or_nothing") -> Bank:
             ),
         ),
     )
+
+
+def submission(
+    participant_hash: str,
+    phase: str = "pre",
+    *,
+    cohort_id: str = "cohort1",
+    answers: dict | None = None,
+    language: str = "uk",
+    day: str = "2026-05-04",
+    demographics: dict | None = None,
+    bank: Bank | None = None,
+):
+    """A scored submission on `bank` (the small bank by default), as the store would return it."""
+    from service.domain.models import Submission
+    from service.domain.scoring import check_answers, score_submission
+
+    bank = bank or small_bank()
+    checked = check_answers(bank, answers or {"q1": ["b"]})
+    return Submission(
+        cohort_id=cohort_id,
+        phase=phase,
+        participant_hash=participant_hash,
+        submission_id=f"{participant_hash}-{phase}",
+        language=language,
+        answers=checked,
+        score=score_submission(bank, checked),
+        bank_id=bank.id,
+        bank_version=bank.version,
+        bank_sha256=bank.sha256,
+        submitted_at=f"{day}T10:15Z",
+        demographics=demographics or {},
+    )
+
+
+def cohort(cohort_id: str = "cohort1", region: str | None = "Kyiv oblast", bank: Bank | None = None):
+    from service.domain.models import Cohort
+
+    bank = bank or small_bank()
+    return Cohort(
+        id=cohort_id,
+        bank_id=bank.id,
+        bank_version=bank.version,
+        bank_sha256=bank.sha256,
+        label=f"Group {cohort_id}",
+        language="uk",
+        region=region,
+        phases={"pre": True, "post": True},
+        trainer_token_hash="0" * 64,
+        created_at="2026-05-01T09:00Z",
+    )

@@ -1,9 +1,8 @@
 """Anonymized exports for evaluators: one row per submission or per linked participant.
 
-Rows carry a pseudonym derived from the stored hash under the export key (not the hash itself),
-the submission day only, and k-anonymity over the quasi-identifiers (region, language and every
-demographic answer): a class of rows sharing those values with fewer than k distinct participants
-gets them replaced by "suppressed".
+Rows carry a pseudonym derived from the stored hash under the export's own key (not the hash
+itself), the submission day only, and k-anonymity over the quasi-identifiers (region, language,
+submission day and every demographic answer; see `anonymity.py` for how classes are counted).
 """
 
 from __future__ import annotations
@@ -17,9 +16,12 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from service.domain.anonymity import SUPPRESSED, Suppression, k_anonymize
 from service.domain.models import Bank, Cohort, Submission
 
-SUPPRESSED = "suppressed"
+__all__ = ["SUPPRESSED", "CohortData", "Export", "participant_export", "submission_export"]
+
+KINDS = ("submissions", "participants")
 BASE_COLUMNS = [
     "pseudonym",
     "cohort_id",
@@ -59,10 +61,20 @@ class CohortData:
 
 @dataclass(frozen=True)
 class Export:
+    kind: str  # "submissions" or "participants"
     columns: list[str]
     rows: list[dict]
-    k: int
-    suppressed_rows: int
+    banks: list[Bank]  # every bank version a row was scored against
+    anonymity: Suppression
+    pooled: bool = False  # no cohort ids or days; classes counted across the export
+
+    @property
+    def k(self) -> int:
+        return self.anonymity.k
+
+    @property
+    def suppressed_rows(self) -> int:
+        return self.anonymity.suppressed_rows
 
 
 def pseudonym(export_key: bytes, participant_hash: str) -> str:
@@ -70,7 +82,8 @@ def pseudonym(export_key: bytes, participant_hash: str) -> str:
     return hmac.new(export_key, participant_hash.encode(), hashlib.sha256).hexdigest()[:16]
 
 
-def submission_export(cohorts: Iterable[CohortData], *, export_key: bytes, k: int) -> Export:
+def submission_export(cohorts: Iterable[CohortData], *, export_key: bytes, k: int, pooled: bool = False) -> Export:
+    """One row per submission. `pooled` leaves out cohort ids and days (see `anonymity.py`)."""
     cohorts = list(cohorts)
     banks = _distinct_banks(cohorts)
     topic_columns = _unique(f"topic.{t.id}" for bank in banks for t in bank.topics)
@@ -79,7 +92,10 @@ def submission_export(cohorts: Iterable[CohortData], *, export_key: bytes, k: in
     rows = []
     for data in cohorts:
         demographics = _demographics_by_participant(data.submissions)
-        for sub in sorted(data.submissions, key=lambda s: (s.participant_hash, s.phase != "pre")):
+        # Ordered by pseudonym, never by the stored hash: an order shared by two exports would join them.
+        for sub in sorted(
+            data.submissions, key=lambda s: (pseudonym(export_key, s.participant_hash), s.phase != "pre")
+        ):
             row = {
                 "pseudonym": pseudonym(export_key, sub.participant_hash),
                 "cohort_id": data.cohort.id,
@@ -98,23 +114,24 @@ def submission_export(cohorts: Iterable[CohortData], *, export_key: bytes, k: in
             row.update({f"demographic.{d}": v for d, v in demographics.get(sub.participant_hash, {}).items()})
             row.update({f"item.{q}": mark for q, mark in sub.score.marks.items()})
             rows.append(row)
-    quasi = ["region", "language", *demographic_columns]
-    suppressed = suppress_small_classes(rows, quasi, k)
+    quasi = ["region", "language", *([] if pooled else ["submitted_day"]), *demographic_columns]
+    anonymity = k_anonymize(rows, quasi, k, within=_within(pooled))
     columns = BASE_COLUMNS + topic_columns + demographic_columns + item_columns
-    return Export(columns, rows, k, suppressed)
+    return Export("submissions", _without_cohorts(columns, rows, pooled), rows, banks, anonymity, pooled)
 
 
-def participant_export(cohorts: Iterable[CohortData], *, export_key: bytes, k: int) -> Export:
+def participant_export(cohorts: Iterable[CohortData], *, export_key: bytes, k: int, pooled: bool = False) -> Export:
     """One row per participant who took both phases: pre, post, gain and normalized gain."""
     cohorts = list(cohorts)
-    demographic_columns = _unique(f"demographic.{d.id}" for b in _distinct_banks(cohorts) for d in b.demographics)
+    banks = _distinct_banks(cohorts)
+    demographic_columns = _unique(f"demographic.{d.id}" for b in banks for d in b.demographics)
     rows = []
     for data in cohorts:
         by_participant: dict[str, dict[str, Submission]] = defaultdict(dict)
         for sub in data.submissions:
             by_participant[sub.participant_hash][sub.phase] = sub
         demographics = _demographics_by_participant(data.submissions)
-        for participant, phases in sorted(by_participant.items()):
+        for participant, phases in sorted(by_participant.items(), key=lambda item: pseudonym(export_key, item[0])):
             if "pre" not in phases or "post" not in phases:
                 continue
             pre, post = phases["pre"].score.percent, phases["post"].score.percent
@@ -135,22 +152,28 @@ def participant_export(cohorts: Iterable[CohortData], *, export_key: bytes, k: i
             row.update({f"demographic.{d}": v for d, v in demographics.get(participant, {}).items()})
             rows.append(row)
     quasi = ["region", "language_pre", "language_post", *demographic_columns]
-    suppressed = suppress_small_classes(rows, quasi, k)
-    return Export(PARTICIPANT_COLUMNS + demographic_columns, rows, k, suppressed)
+    anonymity = k_anonymize(rows, quasi, k, within=_within(pooled))
+    columns = _without_cohorts(PARTICIPANT_COLUMNS + demographic_columns, rows, pooled)
+    return Export("participants", columns, rows, banks, anonymity, pooled)
 
 
-def suppress_small_classes(rows: list[dict], quasi_identifiers: list[str], k: int) -> int:
-    """Replace the quasi-identifiers of rows in classes with fewer than k participants; return how many rows."""
-    members: dict[tuple, set[str]] = defaultdict(set)
+POOLED_OUT = ("cohort_id", "submitted_day")
+
+
+def _within(pooled: bool) -> tuple[str, ...]:
+    """Where classes are counted: each cohort, or for a pooled export each bank version (a version
+    used by one cohort only would otherwise point at that cohort's rows)."""
+    return ("bank_id", "bank_version") if pooled else ("cohort_id",)
+
+
+def _without_cohorts(columns: list[str], rows: list[dict], pooled: bool) -> list[str]:
+    """A pooled export drops what would let a reader narrow the search to one cohort's rows."""
+    if not pooled:
+        return columns
     for row in rows:
-        members[_class_of(row, quasi_identifiers)].add(row["pseudonym"])
-    suppressed = 0
-    for row in rows:
-        if len(members[_class_of(row, quasi_identifiers)]) < k:
-            for column in quasi_identifiers:
-                row[column] = SUPPRESSED
-            suppressed += 1
-    return suppressed
+        for name in POOLED_OUT:
+            row.pop(name, None)
+    return [column for column in columns if column not in POOLED_OUT]
 
 
 def to_csv(export: Export) -> str:
@@ -179,10 +202,6 @@ def _cell(value) -> str:
     return "'" + text if text[:1] in ("=", "+", "-", "@") and isinstance(value, str) else text
 
 
-def _class_of(row: dict, quasi_identifiers: list[str]) -> tuple:
-    return tuple(row.get(column, "") for column in quasi_identifiers)
-
-
 def _demographics_by_participant(submissions: Iterable[Submission]) -> dict[str, dict[str, str]]:
     """Demographics are asked once (at the pre-test); both of a participant's rows carry them."""
     answers: dict[str, dict[str, str]] = {}
@@ -205,3 +224,51 @@ def _natural(version: str) -> tuple:
 
 def _unique(names: Iterable[str]) -> list[str]:
     return list(dict.fromkeys(names))
+
+
+def export_metadata(export: Export, *, generated_on: str, pseudonym_key: str | None, filters: dict) -> dict:
+    """What an evaluator (and a data-protection officer) needs to read an export: its size, how
+    k-anonymity changed it, which pseudonym key it used and the bank versions behind it."""
+    anonymity = export.anonymity
+    return {
+        "export": export.kind,
+        "generated_on": generated_on,
+        "rows": len(export.rows),
+        "participants": anonymity.participants,
+        "k": anonymity.k,
+        "quasi_identifiers": list(anonymity.quasi_identifiers),
+        "pooled": export.pooled,
+        "classes_counted_within": [*_within(export.pooled), "phases taken"],
+        "classes": anonymity.classes,
+        "suppressed_value": SUPPRESSED,
+        "suppressed_rows": anonymity.suppressed_rows,
+        "suppressed_participants": anonymity.suppressed_participants,
+        # cohorts (pooled: bank versions) with fewer than k participants: every quasi-identifier suppressed
+        "cohorts_below_k": None if export.pooled else anonymity.scopes_below_k,
+        "bank_versions_below_k": anonymity.scopes_below_k if export.pooled else None,
+        "groups_below_k": anonymity.groups_below_k,
+        "pseudonym_key": {
+            "kind": "named" if pseudonym_key else "per-export",
+            "name": pseudonym_key,
+            "joinable_with": "exports asked for with the same pseudonym_key" if pseudonym_key else "no other export",
+        },
+        "filters": {name: value for name, value in filters.items() if value},
+        "banks": [{"bank_id": b.id, "version": b.version, "sha256": b.sha256} for b in export.banks],
+    }
+
+
+def metadata_headers(metadata: dict) -> dict[str, str]:
+    """The metadata as response headers for CSV and JSON Lines (a zip carries metadata.json instead)."""
+    headers = {
+        "X-Export-Rows": str(metadata["rows"]),
+        "X-Export-Participants": str(metadata["participants"]),
+        "X-Export-K": str(metadata["k"]),
+        "X-Export-Classes": str(metadata["classes"]),
+        "X-Export-Suppressed-Rows": str(metadata["suppressed_rows"]),
+        "X-Export-Suppressed-Participants": str(metadata["suppressed_participants"]),
+        "X-Export-Pooled": "true" if metadata["pooled"] else "false",
+        "X-Export-Pseudonym-Key": metadata["pseudonym_key"]["kind"],
+    }
+    if metadata["cohorts_below_k"] is not None:
+        headers["X-Export-Cohorts-Below-K"] = str(metadata["cohorts_below_k"])
+    return headers

@@ -120,6 +120,16 @@ class CohortSchema(ma.Schema):
     region = fields.String(allow_none=True)
     phases = fields.Nested(PhasesSchema, required=True)
     created_at = fields.String(required=True)
+    closed = fields.Boolean(required=True, metadata={"description": "closed for good by the coordinator"})
+    closed_at = fields.String(allow_none=True)
+
+
+class TrainerTokenSchema(ma.Schema):
+    cohort_id = fields.String(required=True)
+    trainer_url = fields.String(required=True)
+    trainer_token = fields.String(
+        required=True, metadata={"description": "shown once; the previous token no longer works"}
+    )
 
 
 def _at_most_entries(limit: int):
@@ -173,7 +183,25 @@ class SubmissionResultSchema(ma.Schema):
 
 
 class ExportQuerySchema(StrictSchema):
-    format = fields.String(load_default="csv", validate=validate.OneOf(["csv", "jsonl"]))
+    format = fields.String(
+        load_default="csv",
+        validate=validate.OneOf(["csv", "jsonl", "zip"]),
+        metadata={"description": "zip: CSV, JSON Lines, codebook.json, metadata.json and the bank versions used"},
+    )
+    pooled = fields.Boolean(
+        load_default=False,
+        metadata={
+            "description": "true: no cohort ids and no days, and k-anonymity counted across the export instead "
+            "of within each cohort, so that far fewer rows lose their demographics"
+        },
+    )
+    pseudonym_key = fields.String(
+        validate=_ID,
+        metadata={
+            "description": "name a key to get pseudonyms shared by every export asked for with the same name; "
+            "without it each export has its own random key and joins no other"
+        },
+    )
     bank_id = fields.String(validate=_ID)
     bank_version = fields.String(validate=validate.Length(1, 32))
     cohort_id = fields.String(validate=_ID)

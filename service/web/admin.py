@@ -205,7 +205,7 @@ def bank(bank_id: str, version: str):
 
 def _serializer() -> URLSafeTimedSerializer:
     settings = services().settings
-    key = hmac.new(settings.hmac_key, b"admin-session\0" + settings.admin_token.encode(), hashlib.sha256)
+    key = hmac.new(settings.hmac_key, b"admin-session\0" + settings.admin_token_sha256.encode(), hashlib.sha256)
     return URLSafeTimedSerializer(key.hexdigest(), salt="admin-session")
 
 

@@ -96,6 +96,29 @@ class CohortResource(MethodView):
         return cohort_json(operations.set_phases(services(), cohort_id, phases))
 
 
+@cohorts_bp.route("/<cohort_id>/trainer-token")
+class TrainerToken(MethodView):
+    @cohorts_bp.response(200, schemas.TrainerTokenSchema)
+    @cohorts_bp.doc(security=BEARER)
+    def post(self, cohort_id: str):
+        """Give the cohort a new trainer token (coordinator), shown once; the old one stops working at once."""
+        auth.require_coordinator()
+        rotated = operations.rotate_trainer_token(services(), cohort_id)
+        links = cohort_links(rotated)
+        return {key: links[key] for key in ("cohort_id", "trainer_url", "trainer_token")}
+
+
+@cohorts_bp.route("/<cohort_id>/close")
+class CloseCohort(MethodView):
+    @cohorts_bp.response(200, schemas.CohortSchema)
+    @cohorts_bp.doc(security=BEARER)
+    def post(self, cohort_id: str):
+        """Close the cohort for good (coordinator): no phase opens again and submissions get 409.
+        Results stay readable by the trainer and in exports. Closing again changes nothing."""
+        auth.require_coordinator()
+        return cohort_json(operations.close_cohort(services(), cohort_id))
+
+
 @cohorts_bp.route("/<cohort_id>/submissions")
 class Submissions(MethodView):
     @cohorts_bp.arguments(schemas.SubmissionCreateSchema)
@@ -133,26 +156,38 @@ class Report(MethodView):
         return cohort_report(bank, operations.cohort_submissions(services(), cohort), cohort_id=cohort.id)
 
 
+_EXPORT_DOC = {
+    "security": BEARER,
+    "responses": {
+        "200": {
+            "description": "CSV (UTF-8 with BOM), JSON Lines, or a zip with both, codebook.json, metadata.json "
+            "and the bank versions used. CSV and JSON Lines carry the metadata in X-Export-* headers "
+            "(docs/security.md)."
+        }
+    },
+}
+
+
 # unknown=RAISE: webargs reads a query string with EXCLUDE whatever the schema says, and a mistyped
 # filter (`frm=`) silently ignored would export everything.
 @exports_bp.route("/submissions")
 class SubmissionExport(MethodView):
     @exports_bp.arguments(schemas.ExportQuerySchema, location="query", unknown=RAISE)
-    @exports_bp.doc(security=BEARER, responses={"200": {"description": "CSV (UTF-8 with BOM) or JSON Lines"}})
+    @exports_bp.doc(**_EXPORT_DOC)
     def get(self, query: dict):
         """Anonymized export, one row per submission (evaluator)."""
         auth.require_evaluator()
-        return _export_response(exports.submission_export, query, "submissions")
+        return _export_response("submissions", query)
 
 
 @exports_bp.route("/participants")
 class ParticipantExport(MethodView):
     @exports_bp.arguments(schemas.ExportQuerySchema, location="query", unknown=RAISE)
-    @exports_bp.doc(security=BEARER, responses={"200": {"description": "CSV (UTF-8 with BOM) or JSON Lines"}})
+    @exports_bp.doc(**_EXPORT_DOC)
     def get(self, query: dict):
         """Anonymized export, one row per participant with both phases (evaluator)."""
         auth.require_evaluator()
-        return _export_response(exports.participant_export, query, "participants")
+        return _export_response("participants", query)
 
 
 def cohort_links(created: operations.NewCohort) -> dict:
@@ -176,28 +211,25 @@ def cohort_json(cohort) -> dict:
         "region": cohort.region,
         "phases": {phase: {"open": is_open} for phase, is_open in cohort.phases.items()},
         "created_at": cohort.created_at,
+        "closed": cohort.closed,
+        "closed_at": cohort.closed_at,
     }
 
 
-def _export_response(build, query: dict, name: str) -> Response:
-    settings = services().settings
-    selected = operations.export_data(
+def _export_response(kind: str, query: dict) -> Response:
+    exported = operations.build_export(
         services(),
+        kind=kind,
+        file_format=query["format"],
+        pseudonym_key=query.get("pseudonym_key"),
+        pooled=query["pooled"],
         cohort_id=query.get("cohort_id"),
         bank_id=query.get("bank_id"),
         bank_version=query.get("bank_version"),
         day_from=query.get("from_"),
         day_to=query.get("to"),
     )
-    result = build(selected, export_key=settings.export_key, k=settings.k_anonymity)
-    if query["format"] == "jsonl":
-        body, mimetype, suffix = exports.to_jsonl(result), "application/x-ndjson", "jsonl"
-    else:
-        body, mimetype, suffix = exports.to_csv(result), "text/csv", "csv"
-    response = Response(body, mimetype=mimetype)
-    response.charset = "utf-8"
-    response.headers["Content-Disposition"] = f'attachment; filename="{name}.{suffix}"'
-    response.headers["X-Export-Rows"] = str(len(result.rows))
-    response.headers["X-Export-K"] = str(result.k)
-    response.headers["X-Export-Suppressed-Rows"] = str(result.suppressed_rows)
+    response = Response(exported.body, mimetype=exported.mimetype)
+    response.headers.update(exports.metadata_headers(exported.metadata))
+    response.headers["Content-Disposition"] = f'attachment; filename="{exported.filename}"'
     return response

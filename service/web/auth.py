@@ -1,9 +1,9 @@
-"""Who may do what. Tokens are compared in constant time; a wrong or missing trainer token on a
-cohort answers the same NotFound as an unknown cohort, so existence is never revealed."""
+"""Who may do what. Tokens are compared as SHA-256 hashes in constant time, so neither the table nor
+the running configuration needs the tokens themselves. A wrong or missing trainer token on a cohort
+answers the same NotFound as an unknown cohort, so existence is never revealed; the coordinator's
+and evaluator's endpoints answer 401 before looking anything up."""
 
 from __future__ import annotations
-
-import hmac
 
 from flask import request
 
@@ -18,12 +18,12 @@ def bearer_token() -> str | None:
     return token.strip() or None if scheme.lower() == "bearer" else None
 
 
-def _same(presented: str | None, expected: str) -> bool:
-    return bool(presented) and hmac.compare_digest(presented.encode(), expected.encode())
-
-
 def is_coordinator(token: str | None) -> bool:
-    return _same(token, services().settings.admin_token)
+    return operations.tokens_match(token, services().settings.admin_token_sha256)
+
+
+def is_evaluator(token: str | None) -> bool:
+    return operations.tokens_match(token, services().settings.evaluator_token_sha256)
 
 
 def require_coordinator() -> None:
@@ -32,7 +32,7 @@ def require_coordinator() -> None:
 
 
 def require_evaluator() -> None:
-    if not _same(bearer_token(), services().settings.evaluator_token):
+    if not is_evaluator(bearer_token()):
         raise Unauthorized(N_("the evaluator's token is needed"))
 
 

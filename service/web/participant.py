@@ -51,6 +51,8 @@ class FormState:
 def test_page(cohort_id: str):
     cohort, bank = operations.find_cohort(services(), cohort_id)
     _choose_language(cohort, bank)
+    if cohort.closed:
+        return _ended_page(cohort, bank)
     remembered_code = request.cookies.get(_code_cookie(cohort.id), "")
     phase = _choose_phase(cohort, request.args.get("phase"), remembered_code)
     if phase is None:
@@ -93,6 +95,9 @@ def submit_test(cohort_id: str):
         cohort, bank = operations.find_cohort(services(), cohort_id)
     except Unavailable as error:
         return _retry_page(error)
+    if cohort.closed:
+        _choose_language(cohort, bank)
+        return _ended_page(cohort, bank)
     state, problems = _read_form(bank, cohort)
     switch_to = request.form.get("switch_lang")
     if switch_to in bank.languages:
@@ -162,6 +167,11 @@ class ShownError:
 def _as_shown(message: str) -> Markup:
     # `_()` in a template also %-formats what it returns: a '%' in what was sent would crash it.
     return escape(gettext(message)).replace("%", "%%")
+
+
+def _ended_page(cohort: Cohort, bank: Bank):
+    """A cohort closed for good: say so plainly (410 Gone: it will not open again), keep no form."""
+    return render_template("participant/ended.html", cohort=cohort, bank=bank), 410
 
 
 def _test_form(

@@ -1,10 +1,12 @@
 """The trainer's cohort page: live counts and scores, the participant link as a QR code, and the
 buttons that open and close each phase; a projector view of the QR code and the counts.
 
-The trainer link carries the secret once: it is moved into an HttpOnly, SameSite=Strict cookie
-scoped to the cohort's path and the browser is redirected to a URL without it. The page's live
-refresh (`static/js/trainer.js`) polls `live.json` under the same path, so the cookie authenticates
-it and the token is never exposed to a script.
+The trainer link carries the secret once: it is moved into an HttpOnly, SameSite=Strict session
+cookie (Secure over https) scoped to the cohort's path, and the browser is redirected to a URL
+without it. A session cookie ends with the browser, so a shared or projector computer does not keep
+a cohort open for the next person; the trainer opens the link again. The page's live refresh
+(`static/js/trainer.js`) polls `live.json` under the same path, so the cookie authenticates it and
+the token is never exposed to a script.
 """
 
 from __future__ import annotations
@@ -22,7 +24,6 @@ from service.web import auth, base_url, i18n, services
 
 bp = Blueprint("trainer", __name__)
 COOKIE = "trainer"
-COOKIE_DAYS = 30
 REFRESH_SECONDS = 10
 LIVE_PARTS = {"counts": "trainer/_counts.html", "analysis": "trainer/_analysis.html"}
 
@@ -36,7 +37,6 @@ def cohort_page(cohort_id: str):
         response.set_cookie(
             COOKIE,
             token,
-            max_age=COOKIE_DAYS * 86400,
             path=f"/cohorts/{cohort_id}",
             httponly=True,
             samesite="Strict",

@@ -148,7 +148,7 @@ def test_closing_for_good_needs_a_confirmation_and_then_refuses_participants_and
     assert closed.status_code == 303
     page = console.get(f"/admin/cohorts/{cohort_id}", headers={"Accept-Language": "en"})
     assert "Closed for good on" in page.text and "/phases" not in page.text
-    assert console.get(f"/c/{cohort_id}").status_code == 403
+    assert console.get(f"/c/{cohort_id}").status_code == 410  # the "test has ended" page (issue 4)
     reopen = console.post(
         f"/admin/cohorts/{cohort_id}/phases", data={"csrf": console.csrf, "phase": "pre", "open": "1"}
     )

@@ -143,8 +143,12 @@ def test_export_has_one_anonymized_row_per_submission(client, flow, dynamodb):
     assert all(len(row["submitted_day"]) == 10 for row in rows)
     pre_percents = sorted(float(row["percent"]) for row in rows if row["phase"] == "pre")
     assert pre_percents == pytest.approx(sorted(round(p, 2) for p in flow["pre"].values()))
-    # 10 per role: every class has at least k=5 participants, so nothing is suppressed here.
-    assert response.headers["X-Export-Suppressed-Rows"] == "0"
+    # 10 per role, but whether someone came to the post-test counts too: the five who did not are in
+    # classes of one or two by role, so their pre-test rows lose region, language, day and role.
+    assert response.headers["X-Export-Suppressed-Rows"] == "5"
+    assert response.headers["X-Export-Suppressed-Participants"] == "5"
+    suppressed = [row for row in rows if row["demographic.role"] == "suppressed"]
+    assert len(suppressed) == 5 and {row["phase"] for row in suppressed} == {"pre"}
     stored = json.dumps(all_items(dynamodb))
     exported = (
         response.data.decode("utf-8-sig")

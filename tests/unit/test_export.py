@@ -1,27 +1,80 @@
-from service.domain.export import SUPPRESSED, Export, suppress_small_classes, to_csv
+"""Export rows from stored submissions: pseudonyms, order, CSV shape and metadata."""
+
+import csv
+import io
+
+from service.domain.export import (
+    CohortData,
+    export_metadata,
+    participant_export,
+    pseudonym,
+    submission_export,
+    to_csv,
+)
+from tests.factories import cohort, small_bank, submission
+
+KEY_A, KEY_B = b"a" * 32, b"b" * 32
 
 
-def rows(*specs):
-    return [{"pseudonym": p, "region": r, "language": "uk", "demographic.role": role} for p, r, role in specs]
+def class_of(count, role, prefix="p", **options):
+    subs = []
+    for i in range(count):
+        subs.append(submission(f"{prefix}{i:02d}hash", "pre", demographics={"role": role}, **options))
+        subs.append(submission(f"{prefix}{i:02d}hash", "post", answers={"q1": ["b"], "q3": ["d"]}, **options))
+    return subs
 
 
-def test_classes_smaller_than_k_are_suppressed_and_counted():
-    data = rows(*[(f"p{i}", "Kyiv", "police") for i in range(5)], ("x1", "Lviv", "educator"), ("x2", "Lviv", "police"))
-    suppressed = suppress_small_classes(data, ["region", "language", "demographic.role"], k=5)
-    assert suppressed == 2
-    assert [row["region"] for row in data] == ["Kyiv"] * 5 + [SUPPRESSED, SUPPRESSED]
-    assert data[-1]["demographic.role"] == SUPPRESSED
+def data(*submissions, region="Kyiv oblast"):
+    return [CohortData(cohort(region=region), small_bank(), list(submissions))]
 
 
-def test_classes_count_participants_not_rows():
-    data = rows(*[("same", "Kyiv", "police")] * 6)
-    assert suppress_small_classes(data, ["region"], k=5) == 6
+def test_rows_carry_a_pseudonym_that_is_neither_the_hash_nor_the_same_under_another_key():
+    selected = data(*class_of(5, "police"))
+    first = submission_export(selected, export_key=KEY_A, k=5)
+    second = submission_export(selected, export_key=KEY_B, k=5)
+    assert all("hash" not in row["pseudonym"] and len(row["pseudonym"]) == 16 for row in first.rows)
+    assert {r["pseudonym"] for r in first.rows}.isdisjoint({r["pseudonym"] for r in second.rows})
+
+
+def test_row_order_follows_the_pseudonym_so_two_exports_cannot_be_joined_by_position():
+    selected = data(*class_of(12, "police"))
+    hashes = sorted(f"p{i:02d}hash" for i in range(12))
+    orders = []
+    for key in (KEY_A, KEY_B):
+        hash_of = {pseudonym(key, h): h for h in hashes}
+        rows = [row for row in submission_export(selected, export_key=key, k=5).rows if row["phase"] == "pre"]
+        assert [row["pseudonym"] for row in rows] == sorted(row["pseudonym"] for row in rows)
+        orders.append([hash_of[row["pseudonym"]] for row in rows])
+    assert orders[0] != orders[1] and hashes not in orders
+
+
+def test_submission_day_only_and_language_and_day_are_quasi_identifiers():
+    export = submission_export(data(*class_of(5, "police")), export_key=KEY_A, k=5)
+    assert {row["submitted_day"] for row in export.rows} == {"2026-05-04"}
+    assert "submitted_at" not in export.columns
+    assert export.anonymity.quasi_identifiers == ("region", "language", "submitted_day", "demographic.role")
+
+
+def test_participant_export_has_gains_and_keeps_classes_of_k():
+    export = participant_export(data(*class_of(5, "police"), *class_of(2, "other", prefix="o")), export_key=KEY_A, k=5)
+    assert len(export.rows) == 7
+    assert {row["gain"] for row in export.rows} == {50.0}
+    assert sorted(row["demographic.role"] for row in export.rows).count("suppressed") == 7  # 2 + the 5 beside them
+
+
+def test_metadata_says_what_suppression_did_and_which_key_was_used():
+    export = submission_export(data(*class_of(6, "police"), *class_of(1, "other", prefix="o")), export_key=KEY_A, k=5)
+    meta = export_metadata(export, generated_on="2026-05-05", pseudonym_key=None, filters={"cohort_id": "cohort1"})
+    assert meta["k"] == 5 and meta["rows"] == 14 and meta["participants"] == 7
+    # the one "other" and, so that it is not the only suppressed one, the six police beside it
+    assert meta["suppressed_participants"] == 7 and meta["suppressed_rows"] == 14
+    assert meta["pseudonym_key"] == {"kind": "per-export", "name": None, "joinable_with": "no other export"}
+    assert meta["banks"] == [{"bank_id": "small", "version": "1", "sha256": "0" * 64}]
 
 
 def test_csv_has_a_bom_one_header_and_neutralises_formulas():
-    export = Export(
-        columns=["pseudonym", "region"], rows=[{"pseudonym": "a", "region": "=HYPERLINK(1)"}], k=5, suppressed_rows=0
-    )
+    export = submission_export(data(*class_of(5, "police"), region="=HYPERLINK(1)"), export_key=KEY_A, k=5)
     text = to_csv(export)
-    assert text.startswith("\ufeffpseudonym,region\r\n")
-    assert "'=HYPERLINK(1)" in text
+    assert text.startswith("\ufeffpseudonym,cohort_id,region,")
+    rows = list(csv.DictReader(io.StringIO(text.removeprefix("\ufeff"))))
+    assert {row["region"] for row in rows} == {"'=HYPERLINK(1)"}

@@ -1,51 +1,180 @@
+import hashlib
 import json
+import secrets
+import uuid
 
 import boto3
 import pytest
 from moto import mock_aws
 
-from service.settings import Settings, SettingsError
-
-LONG = "x" * 32
-BASE = {"ASSESS_HMAC_KEY": LONG, "ASSESS_ADMIN_TOKEN": LONG, "ASSESS_EVALUATOR_TOKEN": LONG}
+from service.settings import Settings, SettingsError, token_sha256
 
 
-@pytest.mark.parametrize("missing", sorted(BASE))
-def test_a_missing_secret_fails_at_start_naming_it(missing):
-    environ = {k: v for k, v in BASE.items() if k != missing}
-    with pytest.raises(SettingsError, match=missing):
-        Settings.from_environment(environ)
+def strong() -> str:
+    return secrets.token_urlsafe(32)
 
 
-def test_deployed_stage_refuses_short_secrets():
-    with pytest.raises(SettingsError, match="ASSESS_ADMIN_TOKEN is too short for stage 'prod'"):
-        Settings.from_environment(BASE | {"ASSESS_STAGE": "prod", "ASSESS_ADMIN_TOKEN": "admin"})
+@pytest.fixture
+def base():
+    return {"ASSESS_HMAC_KEY": strong(), "ASSESS_ADMIN_TOKEN": strong(), "ASSESS_EVALUATOR_TOKEN": strong()}
 
 
-@pytest.mark.parametrize(("name", "value"), [("ASSESS_K_ANONYMITY", "five"), ("ASSESS_MAX_BODY_BYTES", "0")])
-def test_bad_numbers_are_refused_naming_the_setting(name, value):
-    with pytest.raises(SettingsError, match=name):
-        Settings.from_environment(BASE | {name: value})
-
-
-def test_secrets_come_from_an_ssm_parameter_when_one_is_named(monkeypatch):
+@pytest.fixture
+def ssm(monkeypatch):
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
     monkeypatch.setenv("AWS_DEFAULT_REGION", "eu-central-1")
     with mock_aws():
-        boto3.client("ssm", region_name="eu-central-1").put_parameter(
-            Name="/assess/prod/secrets", Type="SecureString", Value=json.dumps({k: v + "-ssm" for k, v in BASE.items()})
-        )
-        settings = Settings.from_environment(
-            {"ASSESS_STAGE": "prod", "ASSESS_SECRETS_PARAMETER": "/assess/prod/secrets"}
-        )
-    assert settings.admin_token == LONG + "-ssm"
-    assert settings.hmac_key == (LONG + "-ssm").encode()
+        yield boto3.client("ssm", region_name="eu-central-1")
 
 
-def test_an_unreadable_secrets_parameter_fails_at_start(monkeypatch):
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-    monkeypatch.setenv("AWS_DEFAULT_REGION", "eu-central-1")
-    with mock_aws(), pytest.raises(SettingsError, match="could not be read"):
+def put_secrets(ssm, values: dict) -> str:
+    """A parameter under a fresh name: powertools caches parameters per process, by name."""
+    name = f"/assess/prod/secrets-{uuid.uuid4().hex}"
+    ssm.put_parameter(Name=name, Type="SecureString", Value=json.dumps(values))
+    return name
+
+
+@pytest.mark.parametrize("missing", ["ASSESS_HMAC_KEY", "ASSESS_ADMIN_TOKEN", "ASSESS_EVALUATOR_TOKEN"])
+def test_a_missing_secret_fails_at_start_naming_it(base, missing):
+    environ = {k: v for k, v in base.items() if k != missing}
+    with pytest.raises(SettingsError, match=missing):
+        Settings.from_environment(environ)
+
+
+def test_deployed_stage_refuses_short_secrets(base):
+    with pytest.raises(SettingsError, match="ASSESS_ADMIN_TOKEN is too short for stage 'prod'"):
+        Settings.from_environment(base | {"ASSESS_STAGE": "prod", "ASSESS_ADMIN_TOKEN": "admin"})
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "why"),
+    [
+        ("ASSESS_HMAC_KEY", "change-me-change-me-change-me-1234", "default or example"),
+        ("ASSESS_ADMIN_TOKEN", "test-admin-token-that-is-long-enough", "default or example"),
+        ("ASSESS_EVALUATOR_TOKEN", "my-evaluator-password-for-2026-xyz", "default or example"),
+        ("ASSESS_EXPORT_KEY", "EXAMPLE-export-key-from-the-readme-00", "default or example"),
+        ("ASSESS_HMAC_KEY", "x" * 40, "too few different characters"),
+        ("ASSESS_ADMIN_TOKEN", "1212121212121212121212121212", "too few different characters"),
+    ],
+)
+@pytest.mark.parametrize("stage", ["dev", "prod"])
+def test_deployed_stages_refuse_default_example_and_non_random_secrets(base, stage, name, value, why):
+    with pytest.raises(SettingsError, match=f"{name} .*{why}"):
+        Settings.from_environment(base | {"ASSESS_STAGE": stage, name: value})
+
+
+def test_the_local_stage_accepts_readable_secrets_for_development():
+    readable = {"ASSESS_HMAC_KEY": "k", "ASSESS_ADMIN_TOKEN": "a", "ASSESS_EVALUATOR_TOKEN": "e"}
+    assert Settings.from_environment(readable).stage == "local"
+
+
+@pytest.mark.parametrize("stage", ["production", "Prod", "staging"])
+def test_an_unknown_stage_is_refused_rather_than_treated_as_local(base, stage):
+    with pytest.raises(SettingsError, match="ASSESS_STAGE must be one of local, dev, prod"):
+        Settings.from_environment(base | {"ASSESS_STAGE": stage})
+
+
+def test_the_local_stage_is_refused_inside_lambda(base):
+    with pytest.raises(SettingsError, match="inside AWS Lambda"):
+        Settings.from_environment(base | {"AWS_LAMBDA_FUNCTION_NAME": "assess-prod"})
+
+
+def test_the_admin_and_evaluator_tokens_must_differ(base):
+    with pytest.raises(SettingsError, match="must differ"):
+        Settings.from_environment(base | {"ASSESS_EVALUATOR_TOKEN": base["ASSESS_ADMIN_TOKEN"]})
+
+
+def test_the_hmac_key_must_not_be_a_token(base):
+    with pytest.raises(SettingsError, match="ASSESS_HMAC_KEY must not be one of the tokens"):
+        Settings.from_environment(base | {"ASSESS_HMAC_KEY": base["ASSESS_EVALUATOR_TOKEN"]})
+
+
+def test_settings_keep_only_the_tokens_hashes(base):
+    settings = Settings.from_environment(base | {"ASSESS_STAGE": "prod"})
+    assert settings.admin_token_sha256 == hashlib.sha256(base["ASSESS_ADMIN_TOKEN"].encode()).hexdigest()
+    shown = repr(settings)
+    assert base["ASSESS_ADMIN_TOKEN"] not in shown and base["ASSESS_EVALUATOR_TOKEN"] not in shown
+
+
+def test_tokens_may_be_configured_as_their_sha256(base):
+    admin, evaluator = base.pop("ASSESS_ADMIN_TOKEN"), base.pop("ASSESS_EVALUATOR_TOKEN")
+    environ = base | {
+        "ASSESS_STAGE": "prod",
+        "ASSESS_ADMIN_TOKEN_SHA256": token_sha256(admin).upper(),
+        "ASSESS_EVALUATOR_TOKEN_SHA256": token_sha256(evaluator),
+    }
+    settings = Settings.from_environment(environ)
+    assert (settings.admin_token_sha256, settings.evaluator_token_sha256) == (
+        token_sha256(admin),
+        token_sha256(evaluator),
+    )
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        ({"ASSESS_ADMIN_TOKEN_SHA256": "ab" * 32}, "set ASSESS_ADMIN_TOKEN or ASSESS_ADMIN_TOKEN_SHA256, not both"),
+        ({"ASSESS_ADMIN_TOKEN": "", "ASSESS_ADMIN_TOKEN_SHA256": "xyz"}, "64 hexadecimal digits"),
+        ({"ASSESS_ADMIN_TOKEN": "", "ASSESS_ADMIN_TOKEN_SHA256": token_sha256("admin")}, "hash of a default value"),
+    ],
+)
+def test_bad_token_hashes_are_refused(base, extra, message):
+    with pytest.raises(SettingsError, match=message):
+        Settings.from_environment(base | {"ASSESS_STAGE": "prod"} | extra)
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [("ASSESS_K_ANONYMITY", "five"), ("ASSESS_MAX_BODY_BYTES", "0"), ("ASSESS_TRUSTED_PROXIES", "-1")],
+)
+def test_bad_numbers_are_refused_naming_the_setting(base, name, value):
+    with pytest.raises(SettingsError, match=name):
+        Settings.from_environment(base | {name: value})
+
+
+def test_proxies_are_not_trusted_unless_configured(base):
+    assert Settings.from_environment(base).trusted_proxies == 0
+    assert Settings.from_environment(base | {"ASSESS_TRUSTED_PROXIES": "1"}).trusted_proxies == 1
+
+
+def test_secrets_come_from_an_ssm_parameter_when_one_is_named(ssm, base):
+    name = put_secrets(ssm, base)
+    settings = Settings.from_environment({"ASSESS_STAGE": "prod", "ASSESS_SECRETS_PARAMETER": name})
+    assert settings.admin_token_sha256 == token_sha256(base["ASSESS_ADMIN_TOKEN"])
+    assert settings.hmac_key == base["ASSESS_HMAC_KEY"].encode()
+
+
+def test_the_ssm_parameter_may_hold_token_hashes_instead_of_tokens(ssm, base):
+    stored = {
+        "ASSESS_HMAC_KEY": base["ASSESS_HMAC_KEY"],
+        "ASSESS_ADMIN_TOKEN_SHA256": token_sha256(base["ASSESS_ADMIN_TOKEN"]),
+        "ASSESS_EVALUATOR_TOKEN_SHA256": token_sha256(base["ASSESS_EVALUATOR_TOKEN"]),
+    }
+    settings = Settings.from_environment({"ASSESS_STAGE": "prod", "ASSESS_SECRETS_PARAMETER": put_secrets(ssm, stored)})
+    assert settings.evaluator_token_sha256 == token_sha256(base["ASSESS_EVALUATOR_TOKEN"])
+
+
+def test_the_ssm_parameter_is_cached_between_reads(ssm, base):
+    name = put_secrets(ssm, base)
+    first = Settings.from_environment({"ASSESS_STAGE": "prod", "ASSESS_SECRETS_PARAMETER": name})
+    ssm.delete_parameter(Name=name)  # a second container start within the cache age does not call SSM
+    second = Settings.from_environment({"ASSESS_STAGE": "prod", "ASSESS_SECRETS_PARAMETER": name})
+    assert second == first
+
+
+def test_defaults_in_the_ssm_parameter_are_refused_too(ssm, base):
+    name = put_secrets(ssm, base | {"ASSESS_HMAC_KEY": "please-change-me-before-going-live"})
+    with pytest.raises(SettingsError, match="ASSESS_HMAC_KEY looks like a default"):
+        Settings.from_environment({"ASSESS_STAGE": "prod", "ASSESS_SECRETS_PARAMETER": name})
+
+
+def test_unknown_keys_in_the_ssm_parameter_are_refused(ssm, base):
+    name = put_secrets(ssm, base | {"ASSESS_ADMIN_PASSWORD": strong()})
+    with pytest.raises(SettingsError, match="unknown keys: ASSESS_ADMIN_PASSWORD"):
+        Settings.from_environment({"ASSESS_STAGE": "prod", "ASSESS_SECRETS_PARAMETER": name})
+
+
+def test_an_unreadable_secrets_parameter_fails_at_start(ssm):
+    with pytest.raises(SettingsError, match="could not be read"):
         Settings.from_environment({"ASSESS_SECRETS_PARAMETER": "/assess/missing"})

@@ -1,0 +1,125 @@
+"""A class at once against a real server process: `python -m service serve` (waitress, with its
+embedded DynamoDB endpoint), loaded by locust headless from bench/locustfile.py on loopback.
+
+90 participants each load the test page and submit within 30 s; 5 trainers poll the live report
+and the report JSON every 2 s. Budget: zero errors; the p95 of each endpoint is reported.
+
+    .venv/bin/python -m bench.load_test            # measure, print, rewrite the docs' section
+    .venv/bin/python -m bench.load_test --no-write # only print
+    .venv/bin/python -m bench.load_test --tiny     # 3 participants, 1 trainer, 5 s (the smoke test)
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import urllib.request
+from pathlib import Path
+
+from bench import docs_section
+from bench.page_weight import start_server
+
+ROOT = Path(__file__).resolve().parents[1]
+MARKERS = ("<!-- load-bench:start -->", "<!-- load-bench:end -->")
+FULL = {"participants": 90, "trainers": 5, "seconds": 30, "arrival_seconds": 8, "answer_seconds": 20}
+TINY = {"participants": 3, "trainers": 1, "seconds": 5, "arrival_seconds": 1, "answer_seconds": 1}
+
+
+def create_cohort(root: str, admin: str) -> tuple[str, str]:
+    body = json.dumps({"bank_id": "online-child-safety", "bank_version": "1", "label": "load test"}).encode()
+    request = urllib.request.Request(
+        f"{root}/api/v1/cohorts",
+        data=body,
+        headers={"Authorization": f"Bearer {admin}", "Content-Type": "application/json"},
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:
+        created = json.load(response)
+    return created["cohort_id"], created["trainer_token"]
+
+
+def run_locust(root: str, cohort: str, token: str, scale: dict, prefix: str) -> None:
+    """locust headless, bounded: every participant spawns at once and has the run to finish."""
+    users = scale["participants"] + scale["trainers"]
+    locustfile = ROOT / "bench" / "locustfile.py"
+    environment = os.environ | {
+        "BENCH_COHORT": cohort,
+        "BENCH_TRAINER_TOKEN": token,
+        "BENCH_ANSWER_SECONDS": str(scale["answer_seconds"]),
+        "BENCH_ARRIVAL_SECONDS": str(scale["arrival_seconds"]),
+        "BENCH_PARTICIPANTS": str(scale["participants"]),
+        "BENCH_TRAINERS": str(scale["trainers"]),
+    }
+    command = [
+        sys.executable, "-m", "locust", "-f", str(locustfile), "--headless", "--host", root,
+        "--users", str(users), "--spawn-rate", str(users), "--run-time", f"{scale['seconds']}s",
+        "--stop-timeout", "5", "--csv", prefix, "--only-summary", "--loglevel", "WARNING",
+    ]  # fmt: skip
+    finished = subprocess.run(command, env=environment, cwd=ROOT, capture_output=True, text=True, timeout=300)
+    if not Path(f"{prefix}_stats.csv").exists():
+        raise SystemExit(f"locust did not run:\n{finished.stdout}\n{finished.stderr}")
+
+
+def read_stats(prefix: str) -> list[dict]:
+    with open(f"{prefix}_stats.csv", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def render(stats: list[dict], scale: dict) -> str:
+    rows = [
+        [
+            row["Name"],
+            row["Request Count"],
+            row["Failure Count"],
+            row["50%"],
+            row["95%"],
+            row["Max Response Time"].split(".")[0],
+        ]
+        for row in stats
+    ]
+    total = next((row for row in stats if row["Name"] == "Aggregated"), {})
+    return "\n".join(
+        [
+            f"Measured by `bench/load_test.py`: `python -m service serve` (waitress, 8 threads, embedded moto "
+            f"DynamoDB in the same process) on loopback, loaded by locust headless for {scale['seconds']} s: "
+            f"{scale['participants']} participants open the test page over the first {scale['arrival_seconds']} s, "
+            f"answer for up to {scale['answer_seconds']} s and submit once; {scale['trainers']} trainer(s) open "
+            "the trainer page and poll `live.json` and the report JSON every 2 s. "
+            "Server and load generator share the 2-core machine.",
+            "",
+            docs_section.table(["endpoint", "requests", "errors", "median ms", "p95 ms", "max ms"], rows),
+            "",
+            f"Budget: zero errors — {'met' if total.get('Failure Count') == '0' else 'NOT met'} "
+            f"({total.get('Failure Count', '?')} errors in {total.get('Request Count', '?')} requests).",
+        ]
+    )
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--no-write", action="store_true", help="only print, leave docs/performance.md alone")
+    parser.add_argument("--tiny", action="store_true", help="a seconds-long smoke run (implies --no-write)")
+    arguments = parser.parse_args(argv)
+    scale = TINY if arguments.tiny else FULL
+    process, root, admin = start_server()
+    try:
+        cohort, token = create_cohort(root, admin)
+        with tempfile.TemporaryDirectory() as directory:
+            prefix = str(Path(directory) / "load")
+            run_locust(root, cohort, token, scale, prefix)
+            stats = read_stats(prefix)
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+    text = render(stats, scale)
+    print(text)
+    if not (arguments.no_write or arguments.tiny):
+        docs_section.write_section(MARKERS, text)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,280 @@
+"""Remove each protection in turn, in a scratch copy of the repository, and check that the tests
+meant to guard it fail. A protection whose removal leaves its tests green is not protected.
+
+    .venv/bin/python scripts/check_protections.py            # all, about three minutes
+    .venv/bin/python scripts/check_protections.py csp hsts   # some, by name
+
+Not part of `make test`: it runs parts of the suite once per protection. Results: docs/security.md.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+COPY = ("service", "tests", "question_banks", "serverless", "pyproject.toml", "zappa_settings.json", "babel.cfg")
+
+
+@dataclass(frozen=True)
+class Removal:
+    name: str
+    what: str
+    file: str
+    old: str
+    new: str
+    tests: tuple[str, ...]
+    also: tuple[str, str] | None = None  # a second (old, new) change in the same file
+
+
+REMOVALS = [
+    Removal(
+        "k-anonymity",
+        "no class is suppressed",
+        "service/domain/anonymity.py",
+        "suppressed = {person for members in classes.values() if len(members) < k for person in members}",
+        "suppressed = set()",
+        ("tests/integration/test_export_anonymity.py", "tests/unit/test_anonymity.py"),
+    ),
+    Removal(
+        "complementary suppression",
+        "a lone suppressed participant is left alone in their group",
+        "service/domain/anonymity.py",
+        "        _complete_suppression(members, classes, suppressed, k)",
+        "        pass",
+        ("tests/integration/test_export_anonymity.py", "tests/unit/test_anonymity.py"),
+    ),
+    Removal(
+        "classes per cohort",
+        "classes counted across cohorts although rows name their cohort",
+        "service/domain/export.py",
+        'return ("bank_id", "bank_version") if pooled else ("cohort_id",)',
+        'return ("bank_id", "bank_version")',
+        ("tests/integration/test_export_anonymity.py",),
+    ),
+    Removal(
+        "pseudonym is not the stored hash",
+        "the export carries the stored hash (shortened)",
+        "service/domain/export.py",
+        "return hmac.new(export_key, participant_hash.encode(), hashlib.sha256).hexdigest()[:16]",
+        "return participant_hash[:16]",
+        ("tests/integration/test_nothing_identifying_is_kept.py", "tests/unit/test_export.py"),
+    ),
+    Removal(
+        "per-export key",
+        "every export uses the configured key",
+        "service/operations.py",
+        "        return secrets.token_bytes(32)",
+        "        return settings.export_key",
+        ("tests/integration/test_export_anonymity.py",),
+    ),
+    Removal(
+        "row order by pseudonym",
+        "rows ordered by the stored hash",
+        "service/domain/export.py",
+        'key=lambda s: (pseudonym(export_key, s.participant_hash), s.phase != "pre")',
+        'key=lambda s: (s.participant_hash, s.phase != "pre")',
+        ("tests/unit/test_export.py",),
+    ),
+    Removal(
+        "trainer secret checked",
+        "any bearer of a trainer token reads any cohort",
+        "service/web/auth.py",
+        "    if operations.tokens_match(token, cohort.trainer_token_hash):",
+        "    if token:",
+        ("tests/integration/test_access_matrix.py",),
+    ),
+    Removal(
+        "existence not revealed",
+        "a wrong trainer secret answers 401 instead of the unknown cohort's 404",
+        "service/web/auth.py",
+        '        return cohort, bank\n    raise NotFound(N_("no such cohort"))',
+        '        return cohort, bank\n    raise Unauthorized(N_("no such cohort"))',
+        ("tests/integration/test_access_matrix.py",),
+    ),
+    Removal(
+        "evaluator token required",
+        "exports open to anyone",
+        "service/web/auth.py",
+        "    if not is_evaluator(bearer_token()):",
+        "    if False:",
+        ("tests/integration/test_access_matrix.py",),
+    ),
+    Removal(
+        "trainer token stored as a hash",
+        "the trainer token stored as it is",
+        "service/operations.py",
+        "        trainer_token_hash=token_hash(trainer_token),",
+        "        trainer_token_hash=trainer_token,",
+        ("tests/integration/test_nothing_identifying_is_kept.py", "tests/integration/test_api_basics.py"),
+    ),
+    Removal(
+        "rotation revokes",
+        "a rotated trainer token keeps working",
+        "service/store/dynamodb.py",
+        '            UpdateExpression="SET trainer_token_hash = :hash",',
+        '            UpdateExpression="SET rotated = :hash",',
+        ("tests/integration/test_cohort_lifecycle.py",),
+    ),
+    Removal(
+        "closed for good",
+        "a closed cohort still takes JSON submissions",
+        "service/operations.py",
+        "    if cohort.closed:\n        raise CohortClosed",
+        "    if False:\n        raise CohortClosed",
+        ("tests/integration/test_cohort_lifecycle.py",),
+    ),
+    Removal(
+        "free text refused",
+        "demographic answers stored without checking them against the options",
+        "service/operations.py",
+        "    chosen_demographics = _check_demographics(bank, demographics or {})",
+        "    chosen_demographics = dict(demographics or {})",
+        ("tests/integration/test_nothing_identifying_is_kept.py",),
+    ),
+    Removal(
+        "minute timestamps",
+        "submission times stored to the second",
+        "service/operations.py",
+        '    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%MZ")',
+        '    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")',
+        ("tests/integration/test_nothing_identifying_is_kept.py",),
+    ),
+    Removal(
+        "csp",
+        "inline scripts allowed",
+        "service/web/security.py",
+        "\"script-src 'self'; \"",
+        "\"script-src 'self' 'unsafe-inline'; \"",
+        ("tests/integration/test_security_headers.py", "tests/integration/test_access_matrix.py"),
+    ),
+    Removal(
+        "no-store",
+        "pages and JSON cacheable by shared caches",
+        "service/web/security.py",
+        '        headers.setdefault("Cache-Control", NO_STORE)',
+        "        pass",
+        ("tests/integration/test_security_headers.py",),
+    ),
+    Removal(
+        "hsts",
+        "X-Forwarded-Proto believed from anyone",
+        "service/web/security.py",
+        "    if trusted_proxies:",
+        "    if True:",
+        ("tests/integration/test_security_headers.py",),
+        also=("x_proto=trusted_proxies", "x_proto=1"),
+    ),
+    Removal(
+        "trainer cookie httponly",
+        "the trainer cookie readable by scripts",
+        "service/web/trainer.py",
+        "            httponly=True,",
+        "            httponly=False,",
+        ("tests/integration/test_trainer_page.py", "tests/integration/test_security_headers.py"),
+    ),
+    Removal(
+        "default secrets refused",
+        "deployed stages accept example and test secrets",
+        "service/settings.py",
+        "    if stage in DEPLOYED_STAGES:\n        _refuse_guessable(name, value, stage)",
+        "    if False:\n        _refuse_guessable(name, value, stage)",
+        ("tests/unit/test_settings.py",),
+    ),
+    Removal(
+        "unknown stage refused",
+        "a misspelt stage runs as local, without the deployed checks",
+        "service/settings.py",
+        "    if stage not in STAGES:",
+        "    if False:",
+        ("tests/unit/test_settings.py",),
+    ),
+    Removal(
+        "libraries kept quiet",
+        "botocore logs request bodies when the root logger is at DEBUG",
+        "service/app.py",
+        "    observability.quiet_chatty_libraries()\n",
+        "",
+        ("tests/integration/test_logs.py",),
+    ),
+    Removal(
+        "no codes in logs",
+        "the participant code logged with each submission",
+        "service/operations.py",
+        'extra={"cohort_id": cohort.id, "phase": phase}',
+        'extra={"cohort_id": cohort.id, "phase": phase, "code": code}',
+        ("tests/integration/test_logs.py",),
+    ),
+    Removal(
+        "zappa access log off",
+        "Zappa logs each request line (trainer token, client IP, user agent)",
+        "zappa_settings.json",
+        '"log_level": "WARNING"',
+        '"log_level": "INFO"',
+        ("tests/unit/test_deployed_configuration.py",),
+    ),
+    Removal(
+        "413 before parsing",
+        "no request body limit",
+        "service/app.py",
+        "        MAX_CONTENT_LENGTH=settings.max_body_bytes,\n",
+        "",
+        ("tests/integration/test_api_basics.py",),
+    ),
+]
+
+
+def run(removal: Removal, python: str) -> tuple[bool, str, float]:
+    """(caught, pytest's summary line, seconds) for one removal, in a scratch copy."""
+    with tempfile.TemporaryDirectory(prefix="protection-") as scratch:
+        for name in COPY:
+            source = ROOT / name
+            target = Path(scratch) / name
+            if source.is_dir():
+                shutil.copytree(source, target, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+            else:
+                shutil.copy2(source, target)
+        path = Path(scratch) / removal.file
+        text = path.read_text(encoding="utf-8")
+        for old, new in [(removal.old, removal.new), *([removal.also] if removal.also else [])]:
+            if text.count(old) != 1:
+                return False, f"the protected code was not found once in {removal.file}: update this script", 0.0
+            text = text.replace(old, new)
+        path.write_text(text, encoding="utf-8")
+        started = time.monotonic()
+        result = subprocess.run(
+            [python, "-m", "pytest", "-q", "-x", "-p", "no:cacheprovider", *removal.tests],
+            cwd=scratch,
+            capture_output=True,
+            text=True,
+        )
+        failed = [
+            line.split(" - ")[0].split(" ", 1)[1]
+            for line in result.stdout.splitlines()
+            if line.startswith(("FAILED tests/", "ERROR tests/"))
+        ]
+        summary = ", ".join(failed) if failed else result.stdout[-300:]
+        return result.returncode != 0, summary, time.monotonic() - started
+
+
+def main(names: list[str]) -> int:
+    chosen = [r for r in REMOVALS if not names or r.name in names]
+    python = sys.executable
+    failures = 0
+    print("| protection removed | what that allows | first test that failed (-x) |")
+    print("| --- | --- | --- |")
+    for removal in chosen:
+        caught, summary, seconds = run(removal, python)
+        failures += not caught
+        verdict = f"`{summary}`" if caught else f"NOT CAUGHT ({summary})"
+        print(f"| {removal.name} | {removal.what} | {verdict} ({seconds:.0f} s) |", flush=True)
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

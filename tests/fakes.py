@@ -1,0 +1,81 @@
+"""An in-memory stand-in for `service.store.dynamodb.Store`, for tests whose subject is not DynamoDB
+but that need hundreds of stored submissions (moto serialises each large Query answer slowly).
+
+Items still go through `service.store.items`, so what is kept is exactly what DynamoDB would keep.
+The real store's behaviour is tested against moto elsewhere; this follows the same contract.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import replace
+
+from service.domain.models import Cohort, Submission
+from service.errors import N_, CohortClosed, Conflict, NotFound
+from service.store import items
+
+
+class InMemoryStore:
+    def __init__(self):
+        self.items: dict[tuple[str, str], dict] = {}
+
+    def create_cohort(self, cohort: Cohort) -> None:
+        key = (f"COHORT#{cohort.id}", "COHORT")
+        if key in self.items:
+            raise Conflict(f"cohort {cohort.id} exists already")
+        self.items[key] = items.cohort_to_item(cohort)
+
+    def get_cohort(self, cohort_id: str) -> Cohort | None:
+        item = self.items.get((f"COHORT#{cohort_id}", "COHORT"))
+        return items.cohort_from_item(item) if item else None
+
+    def set_phases(self, cohort_id: str, phases: dict[str, bool]) -> Cohort:
+        cohort = self._existing(cohort_id)
+        if cohort.closed:
+            raise CohortClosed(N_("this cohort is closed for good"))
+        return self._save(replace(cohort, phases=cohort.phases | phases))
+
+    def close_cohort(self, cohort_id: str, closed_at: str) -> Cohort:
+        cohort = self._existing(cohort_id)
+        closed = {"pre": False, "post": False}
+        return self._save(replace(cohort, phases=closed, closed_at=cohort.closed_at or closed_at))
+
+    def set_trainer_token_hash(self, cohort_id: str, token_hash: str) -> Cohort:
+        return self._save(replace(self._existing(cohort_id), trainer_token_hash=token_hash))
+
+    def list_cohorts(self, newest_first: bool = True) -> Iterator[Cohort]:
+        cohorts = [items.cohort_from_item(item) for (_, sk), item in self.items.items() if sk == "COHORT"]
+        yield from sorted(cohorts, key=lambda c: (c.created_at, c.id), reverse=newest_first)
+
+    def put_submission(self, submission: Submission) -> tuple[Submission, bool]:
+        item = items.submission_to_item(submission)
+        key = (item["pk"]["S"], item["sk"]["S"])
+        if key not in self.items:
+            self.items[key] = item
+            return submission, True
+        existing = items.submission_from_item(self.items[key])
+        if existing.submission_id == submission.submission_id:
+            return existing, False
+        raise Conflict(N_("answers for this test have already been sent with this participant code"))
+
+    def participant_submissions(self, cohort_id: str, participant_hash: str) -> dict[str, Submission]:
+        prefix = items.submission_sk(participant_hash)
+        found = map(items.submission_from_item, self._partition(cohort_id, prefix))
+        return {sub.phase: sub for sub in found}
+
+    def cohort_submissions(self, cohort_id: str) -> Iterator[Submission]:
+        yield from map(items.submission_from_item, self._partition(cohort_id, "SUB#"))
+
+    def _partition(self, cohort_id: str, prefix: str) -> list[dict]:
+        pk = f"COHORT#{cohort_id}"
+        return [item for (p, sk), item in sorted(self.items.items()) if p == pk and sk.startswith(prefix)]
+
+    def _existing(self, cohort_id: str) -> Cohort:
+        cohort = self.get_cohort(cohort_id)
+        if cohort is None:
+            raise NotFound(N_("no such cohort"))
+        return cohort
+
+    def _save(self, cohort: Cohort) -> Cohort:
+        self.items[(f"COHORT#{cohort.id}", "COHORT")] = items.cohort_to_item(cohort)
+        return cohort
