@@ -43,10 +43,13 @@ _deadline: ContextVar[float | None] = ContextVar("dynamodb_deadline", default=No
 
 
 def dynamodb_client(region: str, endpoint_url: str | None = None):
-    """One client per process, created by the app factory and passed in (never at import time)."""
-    return boto3.session.Session().client(
+    """One client per process, created by the app factory and passed in (never at import time); its
+    attempts keep to the request budget (start_request_budget)."""
+    client = boto3.session.Session().client(
         "dynamodb", region_name=region, endpoint_url=endpoint_url, config=CLIENT_CONFIG
     )
+    client.meta.events.register("before-send.dynamodb", _refuse_attempts_past_deadline)
+    return client
 
 
 def start_request_budget(seconds: float | None = None) -> None:
@@ -70,9 +73,6 @@ class Store:
     def __init__(self, client, table_name: str):
         self.client = client
         self.table_name = table_name
-        client.meta.events.register(
-            "before-send.dynamodb", _refuse_attempts_past_deadline, unique_id="assess-request-budget"
-        )
 
     def create_cohort(self, cohort: Cohort) -> None:
         with _translated_errors():
