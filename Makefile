@@ -4,12 +4,12 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 PIP    := $(PY) -m pip install --quiet --disable-pip-version-check
 
-.PHONY: run test bench lint translations browser clean
+.PHONY: run test bench lint translations browser dynalite clean
 
 run: $(VENV)/.local-installed translations
 	$(PY) -m service serve $(ARGS)
 
-test: $(VENV)/.dev-installed translations browser
+test: $(VENV)/.dev-installed translations browser dynalite
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	$(PY) -m pytest $(PYTEST_ARGS)
@@ -45,6 +45,20 @@ translations: $(VENV)/.local-installed
 browser:
 	@command -v chromium >/dev/null 2>&1 || bash scripts/install-chromium.sh
 
+# dynalite, a second DynamoDB implementation for the store and API tests, when Node.js is here:
+# npm ci from the committed lock into .cache/dynalite (git-ignored). Without Node.js those tests run
+# on moto only and say so.
+DYNALITE := .cache/dynalite
+dynalite:
+	@if command -v npm >/dev/null 2>&1; then $(MAKE) --no-print-directory $(DYNALITE)/node_modules/.package-lock.json; \
+	else echo "Node.js not found: the store and API tests run on moto only"; fi
+
+$(DYNALITE)/node_modules/.package-lock.json: tests/dynalite/package.json tests/dynalite/package-lock.json
+	mkdir -p $(DYNALITE)
+	cp tests/dynalite/package.json tests/dynalite/package-lock.json $(DYNALITE)/
+	cd $(DYNALITE) && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	touch $@
+
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .ruff_cache .cache
 	find service -name '*.mo' -delete

@@ -12,7 +12,7 @@ from service.domain.bank_snapshot import load_published
 from service.domain.banks import BankRegistry
 from service.operations import Services
 from service.settings import Settings
-from service.store.dynamodb import Store, dynamodb_client
+from service.store.dynamodb import Store, dynamodb_client, end_request_budget, start_request_budget
 from service.web import compiled_locales, compiled_templates, errors, formatting, i18n, observe, pages, security
 
 PACKAGE = Path(__file__).resolve().parent
@@ -59,6 +59,10 @@ def create_app(
     api.init_app(app)
     api_export_jobs.init_app(app)
     errors.init_app(app)
+
+    # Every request gets a budget for its DynamoDB calls that fits inside API Gateway's 29 s.
+    app.before_request(start_request_budget)
+    app.teardown_request(end_request_budget)
 
     @app.get("/healthz")
     def healthz():

@@ -58,3 +58,14 @@ class Unavailable(ServiceError):
     """The database did not answer in time (throttled, timed out, failing): try again later."""
 
     code = "unavailable"
+
+
+class StoredDataError(ServiceError):
+    """A stored item the service cannot read (written by an unknown schema version, an attribute
+    missing or of the wrong type). `detail` names the item kind and attribute, for the log only."""
+
+    code = "stored_data_unreadable"
+
+    def __init__(self, detail: str):
+        super().__init__(N_("Stored data could not be read. The team has been told."))
+        self.detail = detail

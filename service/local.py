@@ -47,16 +47,31 @@ def prepare_environment(environ=os.environ) -> LocalEnvironment:
     return LocalEnvironment(endpoint=endpoint, embedded=embedded, generated=tuple(generated))
 
 
-def start_embedded_dynamodb(host: str = "127.0.0.1") -> str:
-    """Start moto's server in a daemon thread on a free port; data lives in this process's memory."""
-    from moto.server import ThreadedMotoServer
+def start_embedded_dynamodb(host: str = "127.0.0.1", port: int = 0) -> str:
+    """Start moto's DynamoDB server in a daemon thread (port 0: a free one); data lives in memory.
+
+    Requests are handled one at a time: moto checks a ConditionExpression and then writes without a
+    lock, while DynamoDB applies a conditional write atomically. Serialised, two racing submissions
+    for the same participant and phase get one success and one ConditionalCheckFailed, as on AWS.
+    """
+    import threading
+
+    from moto.server import DomainDispatcherApplication, create_backend_app
+    from werkzeug.serving import make_server
 
     # werkzeug's request log would print client addresses; nothing here logs an address.
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
-    server = ThreadedMotoServer(ip_address=host, port=0, verbose=False)
-    server.start()
-    bound_host, port = server.get_host_and_port()
-    return f"http://{bound_host}:{port}"
+    moto_app = DomainDispatcherApplication(create_backend_app)
+    one_at_a_time = threading.Lock()
+
+    def serialised(environ, start_response):
+        with one_at_a_time:
+            return list(moto_app(environ, start_response))
+
+    server = make_server(host, port, serialised, threaded=True)
+    threading.Thread(target=server.serve_forever, name="embedded-dynamodb", daemon=True).start()
+    bound_host, bound_port = server.server_address[:2]
+    return f"http://{bound_host}:{bound_port}"
 
 
 def create_demo_cohort(services):

@@ -112,6 +112,8 @@ def find_cohort(services: Services, cohort_id: str) -> tuple[Cohort, Bank]:
 
 
 def set_phases(services: Services, cohort_id: str, phases: Mapping[str, bool]) -> Cohort:
+    if not phases:
+        raise InvalidInput(N_("name the phase to open or close"), {"phases": N_("pre or post")})
     unknown = sorted(set(phases) - set(PHASES))
     if unknown:
         raise InvalidInput(N_("unknown phase"), {phase: N_("a phase is pre or post") for phase in unknown})
@@ -216,11 +218,14 @@ def cohort_page(services: Services, after: str | None = None, limit: int = 20) -
     Counts cost one key-only Query per cohort on the page (run a few at a time): cheap for a page of
     20 cohorts of ≤ 90 participants, and it keeps the submission write a single conditional put
     (no counters to keep in step; see docs/data-model.md)."""
+    import contextvars
     from concurrent.futures import ThreadPoolExecutor
 
     cohorts, next_key = services.store.cohorts_page(limit, after)
+    # Each query runs in a copy of this request's context, so the request's DynamoDB budget holds there too.
+    contexts = [contextvars.copy_context() for _ in cohorts]
     with ThreadPoolExecutor(max_workers=4) as pool:
-        taken = list(pool.map(services.store.participant_phases, [c.id for c in cohorts]))
+        taken = list(pool.map(lambda c, cohort: c.run(services.store.participant_phases, cohort.id), contexts, cohorts))
     rows = [
         CohortSummary(
             cohort,

@@ -1,4 +1,5 @@
-"""Fixtures shared by every test: settings, a moto DynamoDB with the real table definition, the app."""
+"""Fixtures shared by every test: settings, a local DynamoDB (moto, then dynalite) with the real table
+definition, the app."""
 
 from __future__ import annotations
 
@@ -11,8 +12,9 @@ from moto import mock_aws
 from service.app import create_app
 from service.domain.banks import BankRegistry
 from service.settings import Settings
-from service.store.dynamodb import CLIENT_CONFIG, Store
+from service.store.dynamodb import CLIENT_CONFIG, Store, dynamodb_client
 from service.store.table import create_table
+from tests import dynamodb_endpoints as endpoints
 from tests.factories import small_bank
 
 ENVIRONMENT = {
@@ -32,16 +34,49 @@ def settings() -> Settings:
     return Settings.from_environment(dict(ENVIRONMENT))
 
 
-@pytest.fixture
-def dynamodb(monkeypatch):
-    """A moto DynamoDB holding the service's table, created from the same definition as everywhere."""
+@pytest.fixture(scope="session")
+def dynamodb_endpoints():
+    """The DynamoDB implementations started so far in this run, by name; stopped at the end."""
+    started: dict[str, endpoints.Endpoint] = {}
+    yield started
+    for endpoint in started.values():
+        endpoint.stop()
+
+
+@pytest.fixture(params=["moto", "dynalite"])
+def dynamodb(request, monkeypatch, dynamodb_endpoints):
+    """A client of a local DynamoDB (moto's server, then dynalite) holding a fresh copy of the
+    service's table, made from the same definition as everywhere. The client is the service's own
+    (same retries and timeouts), reached as the service would: through ASSESS_DYNAMODB_ENDPOINT."""
+    if request.param == "dynalite" and (problem := endpoints.dynalite_problem()):
+        if "Node.js" in problem:
+            pytest.skip(problem)
+        pytest.fail(problem)
+    if request.param not in dynamodb_endpoints:
+        start = endpoints.start_dynalite if request.param == "dynalite" else endpoints.start_moto
+        dynamodb_endpoints[request.param] = start()
+    endpoint = dynamodb_endpoints[request.param].url
     for name, value in {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}.items():
         monkeypatch.setenv(name, value)
     monkeypatch.delenv("AWS_PROFILE", raising=False)
+    monkeypatch.setenv("ASSESS_DYNAMODB_ENDPOINT", endpoint)
+    # mock_aws stays on so that nothing reaches real AWS; requests to a local endpoint pass through it.
     with mock_aws():
-        client = boto3.client("dynamodb", region_name="eu-central-1", config=CLIENT_CONFIG)
+        client = dynamodb_client(ENVIRONMENT["AWS_REGION"], endpoint)
+        _drop_table(client)
         create_table(client, ENVIRONMENT["ASSESS_TABLE"])
         yield client
+        _drop_table(client)
+
+
+def _drop_table(client) -> None:
+    try:
+        client.delete_table(TableName=ENVIRONMENT["ASSESS_TABLE"])
+    except client.exceptions.ResourceNotFoundException:
+        return
+    client.get_waiter("table_not_exists").wait(
+        TableName=ENVIRONMENT["ASSESS_TABLE"], WaiterConfig={"Delay": 1, "MaxAttempts": 30}
+    )
 
 
 @pytest.fixture

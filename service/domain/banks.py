@@ -20,8 +20,11 @@ from service.domain.models import Bank, Demographic, DemographicOption, Option, 
 from service.schemas.bank import ID_PATTERN, VERSION_PATTERN, BankSchema, flatten_errors
 
 LOCK_NAME = "published.lock"
+MAX_DEPTH = 32
+MAX_VALUES = 200_000
 _NAMED_LISTS = ("topics", "demographics", "questions")  # their entries are shown with their id
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
+_PLAIN_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
 
 Segments = tuple[Any, ...]  # keys and list indexes, outermost first
 
@@ -53,6 +56,8 @@ def parse_bank(data: Any, source: str, *, expected_id: str | None = None, expect
     if not isinstance(data, dict):
         found = "an empty file" if data is None else f"a {type(data).__name__}"
         raise BankError([f"{source}: (top level): Must be a mapping (id, version, ...), not {found}."])
+    if too_big := _beyond_limits(data):
+        raise BankError([f"{source}: (top level): {too_big}"])
     loaded, found = _load_and_check(data, expected_id, expected_version)
     problems = [f"{source}: {_format_path(data, segments)}: {message}" for segments, message in found]
     try:
@@ -62,6 +67,23 @@ def parse_bank(data: Any, source: str, *, expected_id: str | None = None, expect
     if problems or loaded is None:
         raise BankError(problems)
     return _build_bank(loaded, sha256)
+
+
+def _beyond_limits(data: Any) -> str | None:
+    """Why `data` is too deep or too big to be a bank (a real one is about 6 levels and a few thousand
+    values), or None. Checked before anything recurses into it: YAML aliases can make a small file
+    expand into billions of values, or into a structure that contains itself."""
+    stack, seen = [(data, 1)], 0
+    while stack:
+        node, depth = stack.pop()
+        seen += 1
+        if depth > MAX_DEPTH:
+            return f"Nested deeper than {MAX_DEPTH} levels (a YAML alias that refers to itself?)."
+        if seen > MAX_VALUES:
+            return f"More than {MAX_VALUES} values once YAML aliases are expanded."
+        children = node.values() if isinstance(node, dict) else node if isinstance(node, list) else ()
+        stack.extend((child, depth + 1) for child in children)
+    return None
 
 
 def bank_problems(data: dict) -> list[tuple[Segments, str]]:
@@ -226,11 +248,13 @@ def _read_yaml(path: Path) -> Any:
 
     fast_loader, loader = _loaders()
     try:
-        return yaml.load(text, Loader=fast_loader)  # a SafeLoader
-    except yaml.YAMLError:
-        pass  # libyaml words problems differently: let the pure-Python parser say what is wrong, and where
-    try:
-        return yaml.load(text, Loader=loader)  # a SafeLoader
+        try:
+            data = yaml.load(text, Loader=fast_loader)  # a SafeLoader
+        except yaml.YAMLError:
+            # libyaml words problems differently: let the pure-Python parser say what is wrong, and where
+            data = yaml.load(text, Loader=loader)  # a SafeLoader
+    except RecursionError:
+        raise BankError([f"{_source(path)}: Not readable: brackets or indentation nested too deeply."]) from None
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
@@ -238,6 +262,9 @@ def _read_yaml(path: Path) -> Any:
         what = getattr(error, "problem", None) or str(error)
         what = f"{context}, {what}" if context else what
         raise BankError([f"{_source(path)}: Not valid YAML: {what}{where}."]) from None
+    if too_big := _beyond_limits(data):  # before anything (the lock's hash, too) recurses into it
+        raise BankError([f"{_source(path)}: (top level): {too_big}"])
+    return data
 
 
 def _source(path: Path, parts: int = 3) -> str:
@@ -275,7 +302,10 @@ def _format_path(data: Any, segments: Segments) -> str:
             if depth == 1 and segments[0] in _NAMED_LISTS and isinstance(node, dict):
                 text += f" ({node['id']})" if isinstance(node.get("id"), str) else ""
         else:
-            text += f".{segment}" if text else str(segment)
+            if isinstance(segment, str) and not _PLAIN_KEY.match(segment):
+                text += f"[{segment!r}]"  # a key with odd characters: ': ' in it would blur the message
+            else:
+                text += f".{segment}" if text else str(segment)
             node = node.get(segment) if isinstance(node, dict) else None
     return text or "(top level)"
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import fields, validate
 
+from service.schemas.strict import StrictBoolean
+
 _ID = validate.Regexp(r"^[A-Za-z0-9_.:-]{1,64}$", error="letters, digits and - _ . : only, at most 64")
 _TEXTS = fields.Dict(keys=fields.String(), values=fields.String())
 
@@ -78,7 +80,7 @@ class PublicBankSchema(ma.Schema):
 
 
 class PhaseStateSchema(StrictSchema):
-    open = fields.Boolean(required=True)
+    open = StrictBoolean(required=True)
 
 
 class PhasesSchema(StrictSchema):
@@ -130,6 +132,17 @@ class TrainerTokenSchema(ma.Schema):
     )
 
 
+def _at_most_entries(limit: int):
+    """A size limit for a Dict field. Not validate.Length: apispec would document that as a string's
+    maxLength, which says nothing about an object; the document gets maxProperties instead."""
+
+    def check(value: dict) -> None:
+        if len(value) > limit:
+            raise ma.ValidationError(f"At most {limit} entries.")
+
+    return check
+
+
 class SubmissionCreateSchema(StrictSchema):
     submission_id = fields.UUID(required=True, metadata={"description": "made by the client; a retry reuses it"})
     phase = fields.String(required=True, validate=validate.OneOf(["pre", "post"]))
@@ -138,13 +151,15 @@ class SubmissionCreateSchema(StrictSchema):
         keys=fields.String(validate=validate.Length(1, 64)),
         values=fields.List(fields.String(validate=validate.Length(1, 64)), validate=validate.Length(max=26)),
         required=True,
-        validate=validate.Length(max=500),
+        validate=_at_most_entries(500),
+        metadata={"maxProperties": 500, "description": "question id (1-64 characters) -> chosen option ids"},
     )
     participant_code = fields.String(validate=validate.Length(1, 20), allow_none=True)
     demographics = fields.Dict(
         keys=fields.String(validate=validate.Length(1, 64)),
         values=fields.String(validate=validate.Length(max=64)),
-        validate=validate.Length(max=20),
+        validate=_at_most_entries(20),
+        metadata={"maxProperties": 20, "description": "demographic question id (1-64 characters) -> option id"},
     )
 
 

@@ -12,6 +12,8 @@ from typing import Any
 
 from marshmallow import EXCLUDE, RAISE, Schema, fields, validate
 
+from service.schemas.strict import StrictBoolean
+
 QUESTION_TYPES = ("single", "multiple")
 MULTIPLE_SCORING = ("all_or_nothing", "partial")
 
@@ -41,8 +43,8 @@ class _Strict(Schema):
 class OptionSchema(_Strict):
     id = _id_field()
     text = _texts_field(required=True)
-    # Only real YAML booleans: `correct: "no"` is a mistake worth reporting.
-    correct = fields.Boolean(required=True, truthy={True}, falsy={False})
+    # Only real YAML booleans: `correct: "no"` or `correct: 1` is a mistake worth reporting.
+    correct = StrictBoolean(required=True)
 
 
 class QuestionSchema(_Strict):

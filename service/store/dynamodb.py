@@ -7,7 +7,9 @@ throttling, 5xx answers and timeouts (after botocore's own retries) into Unavail
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
+from contextvars import ContextVar
 
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
@@ -18,13 +20,18 @@ from service.store import items
 from service.store.session import aws_session
 from service.store.table import COHORTS_INDEX
 
-# Standard retry mode backs off with jitter on throttling and 5xx. Timeouts are short so that three
-# attempts fit well inside API Gateway's 29 s integration limit (see docs/data-model.md).
+# Retries and timeouts (docs/data-model.md, "Timeouts and retries"). botocore's standard mode retries
+# throttling, 5xx and connection errors with jittered exponential backoff (up to 1 s, then 2 s for
+# throttling) and shares a retry quota per client, so a failing table is not hammered. One call
+# takes at most 3 attempts x (1 s connect + 3 s read) + 3 s backoff = 15 s; REQUEST_BUDGET_SECONDS
+# stops a request's later calls from starting an attempt after 15 s, so the slowest request ends
+# in about 19 s: inside the Lambda timeout (25 s, zappa_settings.json) and API Gateway's 29 s.
 CLIENT_CONFIG = Config(
-    retries={"mode": "standard", "max_attempts": 3},
-    connect_timeout=2,
-    read_timeout=5,
+    retries={"mode": "standard", "total_max_attempts": 3},
+    connect_timeout=1,
+    read_timeout=3,
 )
+REQUEST_BUDGET_SECONDS = 15.0
 _UNAVAILABLE_CODES = {
     "ProvisionedThroughputExceededException",
     "ThrottlingException",
@@ -32,11 +39,32 @@ _UNAVAILABLE_CODES = {
     "InternalServerError",
     "ServiceUnavailable",
 }
+_deadline: ContextVar[float | None] = ContextVar("dynamodb_deadline", default=None)
 
 
 def dynamodb_client(region: str, endpoint_url: str | None = None):
-    """One client per process, created by the app factory and passed in (never at import time)."""
-    return aws_session(region).client("dynamodb", endpoint_url=endpoint_url, config=CLIENT_CONFIG)
+    """One client per process, created by the app factory and passed in (never at import time); its
+    attempts keep to the request budget (start_request_budget)."""
+    client = aws_session(region).client("dynamodb", endpoint_url=endpoint_url, config=CLIENT_CONFIG)
+    client.meta.events.register("before-send.dynamodb", _refuse_attempts_past_deadline)
+    return client
+
+
+def start_request_budget(seconds: float | None = None) -> None:
+    """From now on, in this request's context, no DynamoDB attempt starts after `seconds`."""
+    _deadline.set(time.monotonic() + (REQUEST_BUDGET_SECONDS if seconds is None else seconds))
+
+
+def end_request_budget(*_) -> None:
+    """The request is over: calls outside a request (CLI, tests, start-up) have no budget."""
+    _deadline.set(None)
+
+
+def _refuse_attempts_past_deadline(**_) -> None:
+    """botocore `before-send` hook: past the request's budget, give up instead of trying again."""
+    deadline = _deadline.get()
+    if deadline is not None and time.monotonic() > deadline:
+        raise Unavailable(N_("the database did not answer; please try again in a moment"))
 
 
 class Store:
@@ -183,7 +211,10 @@ class Store:
             except ClientError as exc:
                 if _error_code(exc) != "ConditionalCheckFailedException":
                     raise
+                # DynamoDB returns the stored item (ALL_OLD); dynalite does not, so read it, consistently.
                 old_item = exc.response.get("Item") or self._get_submission_item(submission)
+        if old_item is None:  # refused, then gone: nothing to compare with, so let the client retry
+            raise Unavailable(N_("the database is busy; please try again in a moment"))
         existing = items.submission_from_item(old_item)
         if existing.submission_id == submission.submission_id:
             return existing, False
@@ -233,7 +264,7 @@ class Store:
                 total += page["Count"]
         return total
 
-    def _get_submission_item(self, submission: Submission) -> dict:
+    def _get_submission_item(self, submission: Submission) -> dict | None:
         answer = self.client.get_item(
             TableName=self.table_name,
             Key={
@@ -242,7 +273,7 @@ class Store:
             },
             ConsistentRead=True,
         )
-        return answer["Item"]
+        return answer.get("Item")
 
     def _query(self, **arguments) -> Iterator[dict]:
         paginator = self.client.get_paginator("query")

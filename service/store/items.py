@@ -1,6 +1,10 @@
 """Mapping between domain dataclasses and DynamoDB items, in one place.
 
-Items carry `schema_version` so that a later change of shape can still read old items.
+Items carry `schema_version` so that a later change of shape can still read old items. Reading is
+strict about what the service needs and lenient where a default is safe (docs/data-model.md,
+"Reading stored items"): an item without `schema_version` is version 1; missing optional
+attributes (region, demographics, answers, per-topic scores) read as empty; a missing or mistyped
+required attribute, or a schema version this code does not know, is an ItemError, never a crash.
 """
 
 from __future__ import annotations
@@ -10,14 +14,21 @@ from decimal import Decimal
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 
 from service.domain.models import Cohort, Score, Submission, TopicScore
+from service.errors import StoredDataError
 
 SCHEMA_VERSION = 1
 _serializer = TypeSerializer()
 _deserializer = TypeDeserializer()
 
 
-class ItemError(ValueError):
+class ItemError(StoredDataError):
     """A stored item that cannot be read as what it claims to be (missing attribute, unknown schema)."""
+
+    def __init__(self, kind: str, problem: str):
+        super().__init__(f"{kind} item: {problem}")
+
+
+_REQUIRED = object()
 
 
 def cohort_key(cohort_id: str) -> dict:
@@ -54,24 +65,24 @@ def cohort_to_item(cohort: Cohort) -> dict:
 
 
 def cohort_from_item(item: dict) -> Cohort:
-    data = _deserialize(item)
-    try:
-        return Cohort(
-            id=data["cohort_id"],
-            bank_id=data["bank_id"],
-            bank_version=data["bank_version"],
-            bank_sha256=data["bank_sha256"],
-            label=data["label"],
-            language=data["language"],
-            region=data.get("region"),
-            phases={phase: bool(state.get("open")) for phase, state in data["phases"].items()},
-            trainer_token_hash=data["trainer_token_hash"],
-            created_at=data["created_at"],
-            closed_at=data.get("closed_at"),
-            shuffle=bool(data.get("shuffle", False)),
-        )
-    except (KeyError, AttributeError, TypeError) as exc:
-        raise ItemError(f"cohort item {data.get('pk')!r} lacks {exc}") from None
+    data = _readable(item, "cohort")
+    phases = _field(data, "cohort", "phases", dict, {"pre": {"open": True}, "post": {"open": True}})
+    if not all(isinstance(state, dict) for state in phases.values()):
+        raise ItemError("cohort", "'phases' is not a map of phase -> {open}")
+    return Cohort(
+        id=_field(data, "cohort", "cohort_id", str),
+        bank_id=_field(data, "cohort", "bank_id", str),
+        bank_version=_field(data, "cohort", "bank_version", str),
+        bank_sha256=_field(data, "cohort", "bank_sha256", str),
+        label=_field(data, "cohort", "label", str, ""),
+        language=_field(data, "cohort", "language", str),
+        region=_field(data, "cohort", "region", str, None),
+        phases={phase: bool(state.get("open")) for phase, state in phases.items()},
+        trainer_token_hash=_field(data, "cohort", "trainer_token_hash", str),
+        created_at=_field(data, "cohort", "created_at", str),
+        closed_at=_field(data, "cohort", "closed_at", str, None),
+        shuffle=_field(data, "cohort", "shuffle", bool, False),
+    )
 
 
 # What a report reads of a submission: everything but the answers and the demographics. The answers
@@ -127,33 +138,76 @@ def submission_to_item(submission: Submission) -> dict:
 
 
 def submission_from_item(item: dict) -> Submission:
-    data = _deserialize(item)
+    data = _readable(item, "submission")
+    kind = "submission"
+    by_topic = _field(data, kind, "by_topic", dict, {})
+    marks = _field(data, kind, "marks", dict)
+    answers = _field(data, kind, "answers", dict, {})
+    demographics = _field(data, kind, "demographics", dict, {})
     try:
-        if data.get("schema_version", 1) != SCHEMA_VERSION:
-            raise ItemError(f"submission item {data.get('sk')!r} has unknown schema {data['schema_version']}")
-        score = Score(
-            points=data["points"],
-            max_points=data["max_points"],
-            percent=data["percent"],
-            by_topic={topic: TopicScore(**values) for topic, values in data.get("by_topic", {}).items()},
-            marks=data["marks"],
-        )
-        return Submission(
-            cohort_id=data["cohort_id"],
-            phase=data["phase"],
-            participant_hash=data["participant_hash"],
-            submission_id=data["submission_id"],
-            language=data["language"],
-            answers={qid: tuple(options) for qid, options in data.get("answers", {}).items()},
-            score=score,
-            bank_id=data["bank_id"],
-            bank_version=data["bank_version"],
-            bank_sha256=data["bank_sha256"],
-            submitted_at=data["submitted_at"],
-            demographics=data.get("demographics", {}),
-        )
-    except (KeyError, TypeError) as exc:
-        raise ItemError(f"submission item {data.get('sk')!r} lacks {exc}") from None
+        topics = {
+            topic: TopicScore(**{k: _number(kind, "by_topic", v) for k, v in s.items()})
+            for topic, s in by_topic.items()
+        }
+    except (TypeError, AttributeError):
+        raise ItemError(kind, "'by_topic' is not a map of topic -> {points, max_points, percent}") from None
+    if not all(isinstance(v, list) and all(isinstance(o, str) for o in v) for v in answers.values()):
+        raise ItemError(kind, "'answers' is not a map of question -> option ids")
+    score = Score(
+        points=_field(data, kind, "points", float),
+        max_points=_field(data, kind, "max_points", float),
+        percent=_field(data, kind, "percent", float),
+        by_topic=topics,
+        marks={question: _number(kind, "marks", mark) for question, mark in marks.items()},
+    )
+    return Submission(
+        cohort_id=_field(data, kind, "cohort_id", str),
+        phase=_field(data, kind, "phase", str),
+        participant_hash=_field(data, kind, "participant_hash", str),
+        submission_id=_field(data, kind, "submission_id", str),
+        language=_field(data, kind, "language", str),
+        answers={question: tuple(options) for question, options in answers.items()},
+        score=score,
+        bank_id=_field(data, kind, "bank_id", str),
+        bank_version=_field(data, kind, "bank_version", str),
+        bank_sha256=_field(data, kind, "bank_sha256", str),
+        submitted_at=_field(data, kind, "submitted_at", str),
+        demographics={str(key): str(value) for key, value in demographics.items()},
+    )
+
+
+def _readable(item: dict, kind: str) -> dict:
+    """The item as plain Python values, once its schema version is one this code reads."""
+    try:
+        data = _deserialize(item)
+    except (TypeError, ValueError, AttributeError):
+        raise ItemError(kind, "not in DynamoDB's attribute-value format") from None
+    version = data.get("schema_version", 1)  # items from before versioning are version 1
+    if version != SCHEMA_VERSION:
+        raise ItemError(kind, f"schema_version {version!r} is not one this code reads ({SCHEMA_VERSION})")
+    return data
+
+
+def _field(data: dict, kind: str, name: str, wanted: type, default=_REQUIRED):
+    """One attribute of the wanted type (float accepts whole numbers too), or its default when absent."""
+    if name not in data:
+        if default is _REQUIRED:
+            raise ItemError(kind, f"{name!r} is missing")
+        return default
+    value = data[name]
+    if wanted is float:
+        return _number(kind, name, value)
+    if default is None and value is None:
+        return None
+    if not isinstance(value, wanted):
+        raise ItemError(kind, f"{name!r} is a {type(value).__name__}, not a {wanted.__name__}")
+    return value
+
+
+def _number(kind: str, name: str, value):
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ItemError(kind, f"{name!r} holds a {type(value).__name__}, not a number")
+    return value
 
 
 def _serialize(data: dict) -> dict:

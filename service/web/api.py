@@ -8,6 +8,7 @@ import threading
 from flask import Flask, Response
 from flask.views import MethodView
 from flask_smorest import Api, Blueprint
+from marshmallow import RAISE
 
 from service import operations
 from service.errors import N_, NotFound
@@ -193,9 +194,11 @@ _EXPORT_DOC = {
 }
 
 
+# unknown=RAISE: webargs reads a query string with EXCLUDE whatever the schema says, and a mistyped
+# filter (`frm=`) silently ignored would export everything.
 @exports_bp.route("/submissions")
 class SubmissionExport(MethodView):
-    @exports_bp.arguments(schemas.ExportQuerySchema, location="query")
+    @exports_bp.arguments(schemas.ExportQuerySchema, location="query", unknown=RAISE)
     @exports_bp.doc(**_EXPORT_DOC)
     def get(self, query: dict):
         """Anonymized export, one row per submission (evaluator)."""
@@ -205,7 +208,7 @@ class SubmissionExport(MethodView):
 
 @exports_bp.route("/participants")
 class ParticipantExport(MethodView):
-    @exports_bp.arguments(schemas.ExportQuerySchema, location="query")
+    @exports_bp.arguments(schemas.ExportQuerySchema, location="query", unknown=RAISE)
     @exports_bp.doc(**_EXPORT_DOC)
     def get(self, query: dict):
         """Anonymized export, one row per participant with both phases (evaluator)."""

@@ -18,11 +18,11 @@ from service.errors import (
     NotFound,
     PhaseClosed,
     ServiceError,
+    StoredDataError,
     Unauthorized,
     Unavailable,
 )
 from service.observability import logger
-from service.store.items import ItemError
 from service.web import validation_messages
 
 STATUS = {
@@ -34,6 +34,7 @@ STATUS = {
     Conflict: 409,
     CohortClosed: 409,
     Unavailable: 503,
+    StoredDataError: 500,
 }
 RETRY_AFTER_SECONDS = 5
 _LOCATIONS = ("json", "query", "form", "headers", "view_args", "files")
@@ -54,7 +55,13 @@ _HTTP_CODES = {
 
 
 def status_of(error: ServiceError) -> int:
-    return STATUS.get(type(error), 400)
+    """The status for a service error (the closest listed class), logging the ones that are ours to fix."""
+    status = next((STATUS[cls] for cls in type(error).__mro__ if cls in STATUS), 400)
+    if status >= 500:
+        detail = getattr(error, "detail", None) or error.message
+        log = logger.error if status == 500 else logger.warning
+        log("request failed", extra={"error_code": error.code, "status": status, "problem": detail})
+    return status
 
 
 def error_response(status: int, code: str, message: str, fields: dict | None = None):
@@ -84,18 +91,17 @@ def init_app(app: Flask) -> None:
     def service_error(error: ServiceError):
         return error_response(status_of(error), error.code, translated_message(error), translated_fields(error))
 
-    @app.errorhandler(ItemError)
-    def unreadable_item(error: ItemError):
-        logger.error("unreadable stored item", extra={"problem": str(error)})
-        return error_response(500, "internal_error", _("Stored data could not be read. The team has been told."))
-
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
         status = error.code or 500
         data = getattr(error, "data", None) or {}
         fields = _flatten(data.get("messages") or data.get("errors") or {})
         message = _message_for(status, fields)
-        return error_response(status, _HTTP_CODES.get(status, "error"), message, fields)
+        response = error_response(status, _HTTP_CODES.get(status, "error"), message, fields)
+        for name, value in error.get_headers():  # e.g. Allow on 405, as RFC 9110 asks
+            if name.lower() != "content-type":
+                response.headers[name] = value
+        return response
 
 
 def _message_for(status: int, fields: dict) -> str:

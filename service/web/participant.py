@@ -7,22 +7,33 @@ server-side check, so it works without JavaScript); "send without these answers"
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import random
+import re
+import unicodedata
 import uuid
 from dataclasses import dataclass, field, replace
 
 from flask import Blueprint, g, make_response, redirect, render_template, request, url_for
+from flask_babel import gettext
+from markupsafe import Markup, escape
 
 from service import operations
 from service.domain.codes import CodeError
 from service.domain.models import PHASES, Bank, Cohort, Question, Submission
-from service.errors import ServiceError
+from service.errors import N_, InvalidInput, ServiceError, Unavailable
 from service.web import base_url, i18n, services
-from service.web.errors import status_of, translated_message
+from service.web.errors import RETRY_AFTER_SECONDS, status_of, translated_message
 
 bp = Blueprint("participant", __name__)
 CODE_COOKIE_DAYS = 120
+_KEPT_FIELD = re.compile(
+    r"^(submission_id|phase|lang|participant_code|check_unanswered|anyway|[ad]\.[A-Za-z0-9_-]{1,64})$"
+)
+_MAX_KEPT_FIELDS = 600
+_MAX_VALUES_PER_FIELD = 26
+_MAX_VALUE_LENGTH = 64
 
 
 @dataclass
@@ -80,11 +91,14 @@ def result_page(cohort_id: str):
 
 @bp.post("/c/<cohort_id>")
 def submit_test(cohort_id: str):
-    cohort, bank = operations.find_cohort(services(), cohort_id)
+    try:
+        cohort, bank = operations.find_cohort(services(), cohort_id)
+    except Unavailable as error:
+        return _retry_page(error)
     if cohort.closed:
         _choose_language(cohort, bank)
         return _ended_page(cohort, bank)
-    state = _read_form(bank)
+    state, problems = _read_form(bank, cohort)
     switch_to = request.form.get("switch_lang")
     if switch_to in bank.languages:
         i18n.use_language(switch_to, bank.languages)
@@ -94,6 +108,9 @@ def submit_test(cohort_id: str):
     form_language = request.form.get("lang")
     language = form_language if form_language in bank.languages else _choose_language(cohort, bank)
     i18n.use_language(language, bank.languages)
+    if problems:
+        error = InvalidInput(N_("the form did not arrive as the page sent it"), problems)
+        return _test_form(cohort, bank, state, error=error), status_of(error)
     skipped = any(question.id not in state.answers for question in bank.questions)
     if skipped and request.form.get("check_unanswered") and not request.form.get("anyway"):
         return _test_form(cohort, bank, state, point_out_unanswered=True)
@@ -110,10 +127,12 @@ def submit_test(cohort_id: str):
             demographics=state.demographics,
         )
     except ServiceError as error:
-        return _test_form(cohort, bank, state, error=error), status_of(error)
+        return _with_retry_after(make_response(_test_form(cohort, bank, state, error=error), status_of(error)))
     history = {}
     if result.submission.phase == "post":
-        history = operations.participant_history(services(), cohort, result.participant_code)
+        # The answers are stored: if the database stops answering now, show the score without the comparison.
+        with contextlib.suppress(Unavailable):
+            history = operations.participant_history(services(), cohort, result.participant_code)
     response = make_response(_result_page(cohort, bank, result.submission, result.participant_code, history.get("pre")))
     response.set_cookie(
         _code_cookie(cohort.id),
@@ -127,6 +146,27 @@ def submit_test(cohort_id: str):
     if cohort.shuffle:
         response.delete_cookie(_form_cookie(cohort.id), path=f"/c/{cohort.id}")
     return response
+
+
+@dataclass(frozen=True)
+class ShownError:
+    """An error as the form shows it, its field problems translated here and escaped. The template
+    passes them through `_()`, which marks its argument safe (a catalog's text is trusted markup), so
+    nothing that came with the request (an option id, a field name) may reach it unescaped."""
+
+    code: str
+    message: Markup
+    fields: dict[Markup, Markup]
+
+    @classmethod
+    def of(cls, error: ServiceError) -> ShownError:
+        fields = {escape(name): _as_shown(problem) for name, problem in error.fields.items()}
+        return cls(error.code, escape(translated_message(error)), fields)
+
+
+def _as_shown(message: str) -> Markup:
+    # `_()` in a template also %-formats what it returns: a '%' in what was sent would crash it.
+    return escape(gettext(message)).replace("%", "%%")
 
 
 def _ended_page(cohort: Cohort, bank: Bank):
@@ -153,7 +193,7 @@ def _test_form(
         bank=bank,
         questions=questions,
         state=state,
-        error=error,
+        error=ShownError.of(error) if error else None,
         error_message=translated_message(error) if error else "",
         unanswered=unanswered,
         unanswered_ids={question.id for _, question in unanswered},
@@ -161,6 +201,27 @@ def _test_form(
         other_phases=other_phases,
         participant_url=f"{base_url()}/c/{cohort.id}",
     )
+
+
+def _retry_page(error: Unavailable):
+    """The database did not answer before we knew the test: every posted field goes back in hidden
+    inputs behind a retry button, so nothing the participant answered is lost (nothing was stored)."""
+    kept = [
+        (name, value)
+        for name, values in request.form.lists()
+        if _KEPT_FIELD.match(name)
+        for value in values[:_MAX_VALUES_PER_FIELD]
+        if len(value) <= _MAX_VALUE_LENGTH
+    ][:_MAX_KEPT_FIELDS]
+    status = status_of(error)
+    page = render_template("participant/retry.html", message=translated_message(error), fields=kept, status=status)
+    return _with_retry_after(make_response(page, status))
+
+
+def _with_retry_after(response):
+    if response.status_code == 503:
+        response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
 
 
 def _result_page(cohort: Cohort, bank: Bank, submission: Submission, code: str, pre: Submission | None):
@@ -200,27 +261,46 @@ def _form_cookie(cohort_id: str) -> str:
     return f"form_{cohort_id}"
 
 
-def _read_form(bank: Bank) -> FormState:
+def _read_form(bank: Bank, cohort: Cohort) -> tuple[FormState, dict[str, str]]:
+    """What the form holds, and what is wrong with how it was sent (a control field missing, not
+    valid or sent twice: not something the page itself sends). Hidden characters (controls, bidi
+    overrides, zero-width spaces) are dropped from the typed code, like its spaces and dashes."""
     form = request.form
-    submission_id = form.get("submission_id", "")
+    problems = {
+        name: N_("sent more than once")
+        for name in ("submission_id", "phase", "lang", "participant_code", *(f"d.{d.id}" for d in bank.demographics))
+        if len(form.getlist(name)) > 1
+    }
     try:
-        submission_id = str(uuid.UUID(submission_id))
+        submission_id = str(uuid.UUID(form.get("submission_id", "")))
     except ValueError:
-        submission_id = str(uuid.uuid4())
-    phase = form.get("phase") if form.get("phase") in PHASES else "pre"
+        submission_id = _form_id(cohort)
+        problems.setdefault("submission_id", N_("missing or not valid"))
+    phase = form.get("phase")
+    if phase not in PHASES:
+        problems.setdefault("phase", N_("missing or not valid"))
+        phase = _choose_phase(cohort, None, request.cookies.get(_code_cookie(cohort.id), "")) or PHASES[0]
     answers = {}
     for question in bank.questions:
-        picked = tuple(form.getlist(f"a.{question.id}"))
+        # An option id with anything odd in it is no option of ours: scoring refuses it.
+        picked = tuple(value[:_MAX_VALUE_LENGTH] for value in form.getlist(f"a.{question.id}"))
         if picked:
             answers[question.id] = picked
     demographics = {d.id: form.get(f"d.{d.id}", "") for d in bank.demographics if form.get(f"d.{d.id}")}
-    return FormState(
+    state = FormState(
         submission_id=submission_id,
         phase=phase,
         answers=answers,
-        participant_code=form.get("participant_code", "").strip()[:20],
+        participant_code=_visible(form.get("participant_code", "")).strip()[:20],
         demographics=demographics,
     )
+    return state, problems
+
+
+def _visible(text: str) -> str:
+    """`text` without control and format characters (U+202E, U+200B, ...): none belongs in a code
+    (pasting one from a chat app may bring some), and shown again they could reorder or hide text."""
+    return "".join(ch for ch in text if unicodedata.category(ch) not in ("Cc", "Cf"))
 
 
 def _choose_language(cohort: Cohort, bank: Bank) -> str:

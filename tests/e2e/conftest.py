@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
@@ -27,12 +28,19 @@ def free_port() -> int:
 @pytest.fixture(scope="session")
 def server():
     """Start the service as a user would and read what it prints; stop it afterwards."""
+    with running_server() as started:
+        yield started
+
+
+@contextlib.contextmanager
+def running_server(environment: dict[str, str] | None = None):
+    """`python -m service serve` on a free port (embedded DynamoDB unless `environment` names one)."""
     port = free_port()
-    environment = {k: v for k, v in os.environ.items() if not k.startswith(("ASSESS_", "AWS_"))}
+    inherited = {k: v for k, v in os.environ.items() if not k.startswith(("ASSESS_", "AWS_"))}
     process = subprocess.Popen(
         [sys.executable, "-m", "service", "serve", "--port", str(port)],
         cwd=REPOSITORY,
-        env=environment | {"PYTHONUNBUFFERED": "1"},
+        env=inherited | {"PYTHONUNBUFFERED": "1"} | (environment or {}),
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
@@ -56,19 +64,21 @@ def server():
     def value(label: str) -> str:
         return re.search(rf"^{label}:\s+(\S+)", output, re.MULTILINE).group(1)
 
-    yield {
-        "root": root,
-        "output": output,
-        "participant_url": value("Participant link"),
-        "trainer_url": value("Trainer link"),
-        "admin_token": value("Admin token"),
-        "evaluator_token": value("Evaluator token"),
-    }
-    process.terminate()
     try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()
+        yield {
+            "root": root,
+            "output": output,
+            "participant_url": value("Participant link"),
+            "trainer_url": value("Trainer link"),
+            "admin_token": value("Admin token"),
+            "evaluator_token": value("Evaluator token"),
+        }
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
 
 
 def _wait_healthy(root: str) -> None:
