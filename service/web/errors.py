@@ -60,7 +60,8 @@ def status_of(error: ServiceError) -> int:
     if status >= 500:
         detail = getattr(error, "detail", None) or error.message
         log = logger.error if status == 500 else logger.warning
-        log("request failed", extra={"error_code": error.code, "status": status, "problem": detail})
+        what = "unreadable stored item" if isinstance(error, StoredDataError) else "request failed"
+        log(what, extra={"error_code": error.code, "status": status, "problem": detail})
     return status
 
 

@@ -37,10 +37,11 @@ def api_schema(server):
 
 @pytest.fixture(scope="module")
 def cohorts(server) -> dict[str, str]:
-    """Two real cohorts, so that half of the generated cohort ids reach one (the other half: 404):
-    one whose phases the PATCH requests open and close, one that stays open for submissions."""
+    """Real cohorts, so that half of the generated cohort ids reach one (the other half: 404): one
+    for the operations that change a cohort (phases, closing for good, a new trainer token), one that
+    stays open for submissions."""
     made = {}
-    for use in ("patched", "open"):
+    for use in ("changed", "open"):
         response = requests.post(
             f"{server['root']}/api/v1/cohorts",
             json={"bank_id": "online-child-safety", "bank_version": "2", "label": f"schemathesis {use}"},
@@ -113,7 +114,8 @@ def aim_at_real_things(case, cohorts: dict[str, str]) -> None:
     parameters = case.path_parameters or {}
     body = case.body if isinstance(case.body, dict) else None
     if "cohort_id" in parameters and len(str(parameters["cohort_id"])) % 2 == 0:
-        parameters["cohort_id"] = cohorts["patched" if case.method == "PATCH" else "open"]
+        changes = case.method == "PATCH" or case.path.endswith(("/close", "/trainer-token"))
+        parameters["cohort_id"] = cohorts["changed" if changes else "open"]
     if "bank_id" in parameters and len(str(parameters["bank_id"])) % 2 == 0:
         parameters.update(bank_id="online-child-safety", version="2")
     positive = case.meta is not None and case.meta.generation.mode == schemathesis.GenerationMode.POSITIVE
