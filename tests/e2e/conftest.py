@@ -9,6 +9,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -58,6 +59,11 @@ def running_server(environment: dict[str, str] | None = None):
     if process.poll() is not None or "Serving on" not in output:
         process.kill()
         pytest.fail(f"server did not start:\n{output}{process.stdout.read()}")
+    # Keep reading what the server logs: nobody else reads the pipe, and once its buffer (64 KiB)
+    # is full the server blocks on its next log line, in the middle of a request.
+    later: list[str] = []
+    drain = threading.Thread(target=lambda: later.extend(iter(process.stdout.readline, "")), daemon=True)
+    drain.start()
     root = f"http://127.0.0.1:{port}"
     _wait_healthy(root)
 
@@ -72,6 +78,7 @@ def running_server(environment: dict[str, str] | None = None):
             "trainer_url": value("Trainer link"),
             "admin_token": value("Admin token"),
             "evaluator_token": value("Evaluator token"),
+            "log": later,
         }
     finally:
         process.terminate()
