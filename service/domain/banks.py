@@ -78,7 +78,7 @@ def _beyond_limits(data: Any) -> str | None:
         node, depth = stack.pop()
         seen += 1
         if depth > MAX_DEPTH:
-            return f"Nested deeper than {MAX_DEPTH} levels (a YAML alias that refers to itself?)."
+            return f"Brackets, indentation or YAML aliases nested too deeply (more than {MAX_DEPTH} levels)."
         if seen > MAX_VALUES:
             return f"More than {MAX_VALUES} values once YAML aliases are expanded."
         children = node.values() if isinstance(node, dict) else node if isinstance(node, list) else ()

@@ -206,7 +206,7 @@ ALIAS_BOMB = "a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n" + "".join(
     [
         ("[" * 3000 + "]" * 3000, "nested too deeply"),
         ("questions: " + "{a: " * 3000 + "1" + "}" * 3000, "nested too deeply"),
-        ("id: fuzz\nquestions: &q [*q]\n", "Nested deeper than 32 levels"),
+        ("id: fuzz\nquestions: &q [*q]\n", "nested too deeply (more than 32 levels)"),
         (ALIAS_BOMB, "More than 200000 values"),
     ],
     ids=["deep-brackets", "deep-mappings", "alias-to-itself", "alias-bomb"],
