@@ -29,7 +29,7 @@ from service.authoring.layout import (
 )
 from service.authoring.sheets import Sheet, SpreadsheetError
 from service.domain.banks import bank_problems
-from service.schemas.bank import ID_PATTERN, LANGUAGE_PATTERN, VERSION_PATTERN
+from service.domain.models import ID_PATTERN, LANGUAGE_PATTERN, VERSION_PATTERN
 
 Row = tuple[Any, ...]
 _QUESTION_LEVEL = ("topic", "type", "points", "prompt", "explanation")

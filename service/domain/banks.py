@@ -14,10 +14,16 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from marshmallow import ValidationError
-
-from service.domain.models import Bank, Demographic, DemographicOption, Option, Question, Topic
-from service.schemas.bank import ID_PATTERN, VERSION_PATTERN, BankSchema, flatten_errors
+from service.domain.models import (
+    ID_PATTERN,
+    VERSION_PATTERN,
+    Bank,
+    Demographic,
+    DemographicOption,
+    Option,
+    Question,
+    Topic,
+)
 
 LOCK_NAME = "published.lock"
 MAX_DEPTH = 32
@@ -93,6 +99,12 @@ def bank_problems(data: dict) -> list[tuple[Segments, str]]:
 
 
 def _load_and_check(data: dict, expected_id: str | None, expected_version: str | None) -> tuple[dict | None, list]:
+    # Only here, when a bank file is read: a Lambda loads its banks from the build's snapshot and
+    # never needs marshmallow for a participant's page.
+    from marshmallow import ValidationError
+
+    from service.schemas.bank import BankSchema, flatten_errors
+
     try:
         loaded, errors = BankSchema().load(data), {}
     except ValidationError as error:

@@ -11,6 +11,11 @@ from dataclasses import dataclass, field
 
 PHASES = ("pre", "post")
 
+# Ids end up in URLs, DynamoDB keys and export column names, so keep them plain.
+ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$"
+VERSION_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$"
+LANGUAGE_PATTERN = r"^[a-z]{2,3}([_-][A-Za-z0-9]{2,8})?$"
+
 Texts = dict[str, str]
 """A text in several languages: {"uk": "...", "en": "..."}."""
 

@@ -12,15 +12,11 @@ from typing import Any
 
 from marshmallow import EXCLUDE, RAISE, Schema, fields, validate
 
+from service.domain.models import ID_PATTERN, LANGUAGE_PATTERN, VERSION_PATTERN
 from service.schemas.strict import StrictBoolean
 
 QUESTION_TYPES = ("single", "multiple")
 MULTIPLE_SCORING = ("all_or_nothing", "partial")
-
-# Ids end up in URLs, DynamoDB keys and export column names, so keep them plain.
-ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$"
-VERSION_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$"
-LANGUAGE_PATTERN = r"^[a-z]{2,3}([_-][A-Za-z0-9]{2,8})?$"
 
 
 def _id_field() -> fields.String:

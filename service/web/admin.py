@@ -20,7 +20,6 @@ from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from service import operations
-from service.authoring.diff import diff_banks
 from service.domain.models import PHASES
 from service.errors import N_, Forbidden, InvalidInput, NotFound
 from service.observability import logger
@@ -195,6 +194,8 @@ def bank(bank_id: str, version: str):
     versions = registry.versions(bank_id)
     position = versions.index(version)
     previous = registry.get(bank_id, versions[position - 1]) if position > 0 else None
+    from service.authoring.diff import diff_banks  # the console's bank view only
+
     diff = diff_banks(previous, shown) if previous else None
     topics = {topic.id: topic for topic in shown.topics}
     return render_template(

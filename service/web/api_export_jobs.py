@@ -5,6 +5,8 @@ same kind of expiring signed link."""
 
 from __future__ import annotations
 
+import contextlib
+
 from flask import Flask, Response, current_app, jsonify, request, send_file
 from flask.views import MethodView
 from flask_smorest import Blueprint
@@ -22,8 +24,14 @@ def init_app(app: Flask) -> None:
     """The app's export jobs: started on the export function on AWS, in a thread locally."""
     app_services = app.extensions["assess"]
 
+    def build(kind: str, query: dict) -> export_jobs.ExportFile:
+        return export_jobs.build_export_file(app_services, kind, query)
+
     def run_locally(job_id: str) -> None:
-        export_jobs.run_job(jobs, job_id, lambda kind, query: export_jobs.build_export_file(app_services, kind, query))
+        # A failure is logged and stored as the job's status by run_job; on AWS it also fails the
+        # invocation, but a thread has no one to tell.
+        with contextlib.suppress(Exception):
+            export_jobs.run_job(jobs, job_id, build)
 
     jobs = export_jobs.ExportJobs(app_services.settings, run_locally=run_locally)
     app.extensions["assess.export_jobs"] = jobs

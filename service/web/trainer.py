@@ -18,7 +18,7 @@ from markupsafe import Markup
 from service import operations
 from service.domain.models import Bank, Cohort
 from service.errors import N_, InvalidInput
-from service.web import auth, base_url, charts, formatting, i18n, services
+from service.web import auth, base_url, formatting, i18n, services
 
 bp = Blueprint("trainer", __name__)
 COOKIE = "trainer"
@@ -81,8 +81,10 @@ def _trainer_cohort(cohort_id: str) -> tuple[Cohort, Bank]:
 
 
 def _page_context(cohort: Cohort, bank: Bank) -> dict:
-    # Imported here: the participant pages, and so a cold start, need neither the statistics nor QR codes.
+    # Imported here: the participant pages, and so a cold start, need neither the statistics, the
+    # charts nor QR codes.
     from service.domain.report import cohort_report
+    from service.web import charts
 
     submissions = operations.cohort_submissions(services(), cohort)
     participant_url = f"{base_url()}/c/{cohort.id}"

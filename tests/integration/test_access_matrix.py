@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import pytest
 
 from service import operations
-from service.app import create_app
+from service.app import api_app, create_app
 from service.domain.banks import BankRegistry
 from service.settings import Settings
 from service.store.dynamodb import Store
@@ -154,9 +154,9 @@ def build_app(store: Store):
 
 
 def app_routes(app) -> list[tuple[str, str]]:
-    return sorted(
-        (method, rule.rule) for rule in app.url_map.iter_rules() for method in rule.methods - {"HEAD", "OPTIONS"}
-    )
+    """Every route of the pages and of the API's app behind them."""
+    rules = [*app.url_map.iter_rules(), *api_app(app).url_map.iter_rules()]
+    return sorted((method, rule.rule) for rule in rules for method in rule.methods - {"HEAD", "OPTIONS"})
 
 
 ROUTES = app_routes(build_app(Store(None, "never-used")))  # building the app connects to nothing

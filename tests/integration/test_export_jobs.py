@@ -16,7 +16,7 @@ import boto3
 import pytest
 
 from service import export_jobs
-from service.app import create_app
+from service.app import api_app, create_app
 from service.domain.banks import BankRegistry
 from service.domain.models import Cohort, Submission
 from service.domain.scoring import score_submission
@@ -86,6 +86,7 @@ def test_job_status_needs_the_evaluator_token_and_unknown_jobs_are_404(settings,
     assert client.get(urlsplit(accepted["status_url"]).path).status_code == 401
     assert client.get(urlsplit(accepted["status_url"]).path, headers=ADMIN).status_code == 401
     assert client.get("/api/v1/exports/jobs/nosuchjob", headers=EVALUATOR).status_code == 404
+    assert wait_until_done(client, accepted["status_url"])["status"] == "done"  # not left running into teardown
 
 
 def test_synchronous_path_refuses_a_response_over_the_byte_limit(settings, store, tmp_path):
@@ -164,7 +165,7 @@ def test_twenty_thousand_submissions_export_through_the_job_handler_into_s3(sett
     assert seed_submissions(table, bank, cohorts=10, participants=PARTICIPANTS) == 20_000
     store = Store(table, ENVIRONMENT["ASSESS_TABLE"])
     app = app_with(settings, store, export_bucket=BUCKET, export_function="assess-test-exports")
-    jobs = app.extensions["assess.export_jobs"]
+    jobs = api_app(app).extensions["assess.export_jobs"]
     started = []
     monkeypatch.setattr(jobs, "start", started.append)  # on AWS: an asynchronous Lambda invoke
     client = app.test_client()
