@@ -5,6 +5,8 @@ themselves are tested against moto elsewhere."""
 
 from __future__ import annotations
 
+from botocore.exceptions import ClientError
+
 
 class FakeDynamoDB:
     PAGE = 1_000
@@ -14,6 +16,14 @@ class FakeDynamoDB:
 
     def put(self, item: dict) -> None:
         self.items[(item["pk"]["S"], item["sk"]["S"])] = item
+
+    def put_item(self, TableName: str, Item: dict, ConditionExpression: str | None = None, **_) -> dict:
+        """Only the condition a cohort is created with."""
+        assert ConditionExpression in (None, "attribute_not_exists(pk)")
+        if ConditionExpression and (Item["pk"]["S"], Item["sk"]["S"]) in self.items:
+            raise ClientError({"Error": {"Code": "ConditionalCheckFailedException"}}, "PutItem")
+        self.put(Item)
+        return {}
 
     def get_item(self, TableName: str, Key: dict, **_) -> dict:
         item = self.items.get((Key["pk"]["S"], Key["sk"]["S"]))
