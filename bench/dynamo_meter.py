@@ -119,9 +119,21 @@ class Meter:
             return read_units(self._full_size(item, params) if item else 0, consistent), int(bool(item))
         if operation in ("Query", "Scan"):
             found = parsed.get("Items", [])
-            total = sum(self._full_size(item, params) for item in found)
+            if operation == "Query" and found and "sk" not in found[0]:
+                total = sum(self._page_sizes(params, len(found)))
+            else:
+                total = sum(self._full_size(item, params) for item in found)
             return read_units(total, consistent), len(found)
         return 0.0, 0
+
+    def _page_sizes(self, params: dict, count: int) -> list[int]:
+        """Whole sizes of a Query page projected without its keys (a report reads only the scores):
+        the page holds the next `count` stored items of the key condition, in sort-key order."""
+        values = params.get("ExpressionAttributeValues", {})
+        pk, prefix = values.get(":pk", {}).get("S"), values.get(":prefix", {}).get("S", "")
+        after = params.get("ExclusiveStartKey", {}).get("sk", {}).get("S", "")
+        keys = sorted(sk for (p, sk) in self.sizes if p == pk and sk.startswith(prefix) and sk > after)
+        return [self.sizes[(pk, sk)] for sk in keys[:count]]
 
     def _full_size(self, item: dict, params: dict) -> int:
         """The whole item's size even when the answer was projected (DynamoDB charges whole items)."""

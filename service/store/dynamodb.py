@@ -236,7 +236,8 @@ class Store:
         """Every submission of a cohort, in Query pages of the cohort's partition.
 
         With scores_only, without the answers and demographics (a ProjectionExpression): what a report
-        needs, in two thirds of the bytes and a third of the time botocore takes to parse them.
+        needs, in two thirds of the bytes and a third of the time botocore takes to parse them. The
+        read capacity is the same: DynamoDB charges a Query for the whole items it reads.
         """
         arguments = {}
         if scores_only:

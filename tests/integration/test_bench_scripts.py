@@ -6,6 +6,7 @@ from __future__ import annotations
 from bench import service_bench
 from bench.docs_section import write_section
 from bench.dynamo_meter import item_size, read_units, write_units
+from bench.inprocess import harness
 
 
 def test_service_bench_runs_end_to_end_and_counts_the_store_calls(capsys):
@@ -34,3 +35,19 @@ def test_a_script_rewrites_only_its_own_section(tmp_path):
         docs.read_text()
         == "intro\n<!-- a:start -->\nnew a\n<!-- a:end -->\n<!-- b:start -->\nb stays\n<!-- b:end -->\n"
     )
+
+
+def test_a_query_projected_to_the_scores_is_metered_for_the_whole_items_it_reads():
+    """DynamoDB charges a Query for whole items whatever its ProjectionExpression returns; the report's
+    projection leaves out even the keys, so the meter finds the page's items by the key condition."""
+    with harness() as h:
+        cohort_id, _ = h.create_cohort("meter")
+        h.seed(cohort_id, 20)
+        stored = sum(size for (pk, sk), size in h.meter.sizes.items() if pk == f"COHORT#{cohort_id}" and "SUB#" in sk)
+
+        def metered_rcu(scores_only: bool) -> float:
+            h.meter.reset()
+            assert len(list(h.store.cohort_submissions(cohort_id, scores_only=scores_only))) == 40
+            return sum(call.computed for call in h.meter.calls if call.operation == "Query")
+
+        assert metered_rcu(scores_only=True) == metered_rcu(scores_only=False) == read_units(stored, False)
