@@ -6,15 +6,29 @@ from __future__ import annotations
 
 from flask import Flask
 from flask_babel import format_decimal, format_percent, gettext
+from jinja2 import pass_context
 from markupsafe import Markup, escape
 
 
 def init_app(app: Flask) -> None:
-    app.add_template_filter(number)
-    app.add_template_filter(percent_of_fraction, "fraction_percent")
-    app.add_template_filter(percent)
-    app.add_template_filter(points)
-    app.add_template_filter(signed)
+    app.add_template_filter(_per_request(number), "number")
+    app.add_template_filter(_per_request(percent_of_fraction), "fraction_percent")
+    app.add_template_filter(_per_request(percent), "percent")
+    app.add_template_filter(_per_request(points), "points")
+    app.add_template_filter(_per_request(signed), "signed")
+
+
+def _per_request(format_number):
+    """The filter, formatting in the language of the request that renders. Jinja's compiler folds a
+    plain filter applied to a constant (`0.001|number(3)`) into the compiled template, in the
+    language of whichever request compiled it (or the build, for the Lambda's precompiled
+    templates); a filter that takes the render context is never folded."""
+
+    @pass_context
+    def at_render(_context, *args, **kwargs):
+        return format_number(*args, **kwargs)
+
+    return at_render
 
 
 def _pattern(digits: int) -> str:

@@ -158,3 +158,16 @@ def test_the_test_page_needs_no_other_request_to_render(small_client, cohort):
     page = small_client.get(f"/c/{cohort['cohort_id']}").text
     assert not re.search(r"<link[^>]+stylesheet|<img|<script(?![^>]*defer)|@import|url\(", page)
     assert '<link rel="icon" href="data:,">' in page  # no favicon request either
+
+
+def test_numbers_written_in_a_template_follow_the_language_of_each_render(small_app):
+    """Jinja folds a filter on a constant at compile time; ours must wait for the request's language."""
+    template = small_app.jinja_env.from_string(
+        "{{ 0.001|number(3) }} {{ 0.25|fraction_percent(1) }} {{ 2.5|signed(1) }}"
+    )
+    rendered = {}
+    for language in ("en", "uk", "en"):
+        with small_app.test_request_context("/"):
+            i18n.use_language(language)
+            rendered.setdefault(language, set()).add(template.render())
+    assert rendered == {"en": {"0.001 25.0% +2.5"}, "uk": {"0,001 25,0% +2,5"}}
