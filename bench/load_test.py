@@ -22,7 +22,7 @@ import urllib.request
 from pathlib import Path
 
 from bench import docs_section
-from bench.page_weight import start_server
+from bench.served import served
 
 ROOT = Path(__file__).resolve().parents[1]
 MARKERS = ("<!-- load-bench:start -->", "<!-- load-bench:end -->")
@@ -105,16 +105,11 @@ def main(argv=None) -> None:
     parser.add_argument("--tiny", action="store_true", help="a seconds-long smoke run (implies --no-write)")
     arguments = parser.parse_args(argv)
     scale = TINY if arguments.tiny else FULL
-    process, root, admin = start_server()
-    try:
-        cohort, token = create_cohort(root, admin)
-        with tempfile.TemporaryDirectory() as directory:
-            prefix = str(Path(directory) / "load")
-            run_locust(root, cohort, token, scale, prefix)
-            stats = read_stats(prefix)
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
+    with served() as server, tempfile.TemporaryDirectory() as directory:
+        cohort, token = create_cohort(server.root, server.printed("Admin token"))
+        prefix = str(Path(directory) / "load")
+        run_locust(server.root, cohort, token, scale, prefix)
+        stats = read_stats(prefix)
     text = render(stats, scale)
     print(text)
     if not (arguments.no_write or arguments.tiny):

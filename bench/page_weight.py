@@ -21,18 +21,16 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
-import os
-import re
 import shutil
 import statistics
 import subprocess
-import sys
 import time
 import urllib.request
 from pathlib import Path
 
 import brotli
 
+from bench.served import served
 from service.domain.banks import load_published_banks
 from service.domain.models import Bank
 
@@ -63,42 +61,6 @@ def bank_texts(bank: Bank, language: str) -> list[str]:
 
 def utf8_bytes(texts: list[str]) -> int:
     return sum(len(text.encode()) for text in texts)
-
-
-def start_server() -> tuple[subprocess.Popen, str, str]:
-    import socket
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    environment = {k: v for k, v in os.environ.items() if not k.startswith(("ASSESS_", "AWS_"))}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "service", "serve", "--port", str(port)],
-        cwd=ROOT,
-        env=environment | {"PYTHONUNBUFFERED": "1"},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    output = ""
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and "Serving on" not in output:
-        line = process.stdout.readline()
-        if not line:
-            break
-        output += line
-    admin = re.search(r"^Admin token:\s+(\S+)", output, re.MULTILINE)
-    if not admin:
-        process.kill()
-        raise SystemExit(f"the server did not start:\n{output}")
-    root = f"http://127.0.0.1:{port}"
-    for _ in range(100):
-        try:
-            fetch(f"{root}/healthz", "")
-            break
-        except OSError:
-            time.sleep(0.1)
-    return process, root, admin.group(1)
 
 
 def fetch(url: str, encoding: str) -> tuple[bytes, dict]:
@@ -255,8 +217,8 @@ def main() -> None:
     parser.add_argument("--no-write", action="store_true")
     arguments = parser.parse_args()
     bank = load_published_banks(ROOT / "question_banks").get(BANK_ID, BANK_VERSION)
-    process, root, admin = start_server()
-    try:
+    with served() as server:
+        root, admin = server.root, server.printed("Admin token")
         urls = {language: create_cohort(root, admin, language) for language in bank.languages}
         results = {
             "questions": len(bank.questions),
@@ -268,9 +230,6 @@ def main() -> None:
             browser = browser_figures(chromium, urls["uk"], f"{root}/c/no-such-cohort", arguments.runs)
             version = subprocess.run([chromium, "--version"], capture_output=True, text=True).stdout.strip()
             browser["chromium"] = version
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
     section = render(results, browser)
     print(section)
     if not arguments.no_write:

@@ -11,13 +11,9 @@ tests/e2e/test_trainer_analysis.py does the same inside `make test`.
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
-import socket
-import subprocess
 import sys
-import time
 import urllib.request
 from pathlib import Path
 
@@ -25,56 +21,13 @@ REPOSITORY = Path(__file__).resolve().parents[1]
 if str(REPOSITORY) not in sys.path:
     sys.path.insert(0, str(REPOSITORY))
 
+from bench.served import served  # noqa: E402
 from bench.simulation import fill_cohort  # noqa: E402
 from service.domain.banks import load_published_banks  # noqa: E402
 
 SCREENSHOTS = REPOSITORY / "screenshots"
 VIEWPORTS = ((390, 844), (1366, 768))
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-sync"]
-
-
-def start_server() -> tuple[subprocess.Popen, dict[str, str]]:
-    """The service as a user starts it, on a free port; returns the process and the links it printed."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    environment = {k: v for k, v in os.environ.items() if not k.startswith(("ASSESS_", "AWS_"))}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "service", "serve", "--port", str(port)],
-        cwd=REPOSITORY,
-        env=environment | {"PYTHONUNBUFFERED": "1"},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    printed = ""
-    deadline = time.monotonic() + 60
-    while "Serving on" not in printed and time.monotonic() < deadline:
-        line = process.stdout.readline()
-        if not line:
-            break
-        printed += line
-    if "Serving on" not in printed:
-        process.kill()
-        raise RuntimeError(f"the service did not start:\n{printed}")
-    links = {
-        label: re.search(rf"^{label}:\s+(\S+)", printed, re.MULTILINE).group(1)
-        for label in ("Participant link", "Trainer link")
-    }
-    root = f"http://127.0.0.1:{port}"
-    _wait_healthy(root)
-    return process, {"root": root} | links
-
-
-def _wait_healthy(root: str) -> None:
-    """ "Serving on" is printed just before the port is bound: wait until /healthz answers."""
-    for _ in range(100):
-        try:
-            with urllib.request.urlopen(f"{root}/healthz", timeout=2):
-                return
-        except OSError:
-            time.sleep(0.1)
-    raise RuntimeError("the service never became healthy")
 
 
 def fill_demonstration_cohort(
@@ -113,17 +66,13 @@ def main() -> None:
     from playwright.sync_api import sync_playwright
 
     chromium = shutil.which("chromium") or "/usr/bin/chromium"
-    process, links = start_server()
-    try:
-        fill_demonstration_cohort(links["root"], links["Trainer link"])
+    with served() as server:
+        fill_demonstration_cohort(server.root, server.printed("Trainer link"))
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=chromium, headless=True, args=CHROMIUM_ARGS)
-            for path in trainer_screenshots(browser, links["Trainer link"]):
+            for path in trainer_screenshots(browser, server.printed("Trainer link")):
                 print(path.relative_to(REPOSITORY))
             browser.close()
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
 
 
 if __name__ == "__main__":

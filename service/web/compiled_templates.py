@@ -12,7 +12,7 @@ import hashlib
 from pathlib import Path
 
 from flask import Flask
-from jinja2 import BytecodeCache
+from jinja2 import BytecodeCache, Environment
 from jinja2.bccache import Bucket
 
 FOLDER = Path(__file__).resolve().parent.parent / "compiled_templates"
@@ -27,6 +27,12 @@ class CompiledTemplates(BytecodeCache):
         # By name only: the package is unpacked elsewhere (/var/task) than where it was built.
         return hashlib.sha256(name.encode()).hexdigest()
 
+    def get_bucket(self, environment: Environment, name: str, filename: str | None, source: str) -> Bucket:
+        # Jinja decides when it compiles whether a filter or a test is given the render context, so
+        # code compiled against other filters (an older checkout's build) would call them wrongly:
+        # how each is called counts as part of the source.
+        return super().get_bucket(environment, name, filename, source + "\0" + _calling(environment))
+
     def load_bytecode(self, bucket: Bucket) -> None:
         path = self.folder / bucket.key
         if path.is_file():
@@ -37,6 +43,11 @@ class CompiledTemplates(BytecodeCache):
         if self.writable:
             with (self.folder / bucket.key).open("wb") as compiled:
                 bucket.write_bytecode(compiled)
+
+
+def _calling(environment: Environment) -> str:
+    kinds = [environment.filters, environment.tests]
+    return ";".join(f"{name}:{getattr(f, 'jinja_pass_arg', '')}" for kind in kinds for name, f in sorted(kind.items()))
 
 
 def init_app(app: Flask) -> None:

@@ -3,27 +3,15 @@
 from __future__ import annotations
 
 import contextlib
-import os
-import re
 import shutil
-import socket
-import subprocess
-import sys
-import threading
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
+from bench.served import served
+
 REPOSITORY = Path(__file__).resolve().parents[2]
 SCREENSHOTS = REPOSITORY / "screenshots"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.fixture(scope="session")
@@ -35,68 +23,18 @@ def server():
 
 @contextlib.contextmanager
 def running_server(environment: dict[str, str] | None = None):
-    """`python -m service serve` on a free port (embedded DynamoDB unless `environment` names one)."""
-    port = free_port()
-    inherited = {k: v for k, v in os.environ.items() if not k.startswith(("ASSESS_", "AWS_"))}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "service", "serve", "--port", str(port)],
-        cwd=REPOSITORY,
-        env=inherited | {"PYTHONUNBUFFERED": "1"} | (environment or {}),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    printed = []
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        line = process.stdout.readline()
-        if not line:
-            break
-        printed.append(line)
-        if line.startswith("Serving on"):
-            break
-    output = "".join(printed)
-    if process.poll() is not None or "Serving on" not in output:
-        process.kill()
-        pytest.fail(f"server did not start:\n{output}{process.stdout.read()}")
-    # Keep reading what the server logs: nobody else reads the pipe, and once its buffer (64 KiB)
-    # is full the server blocks on its next log line, in the middle of a request.
-    later: list[str] = []
-    drain = threading.Thread(target=lambda: later.extend(iter(process.stdout.readline, "")), daemon=True)
-    drain.start()
-    root = f"http://127.0.0.1:{port}"
-    _wait_healthy(root)
-
-    def value(label: str) -> str:
-        return re.search(rf"^{label}:\s+(\S+)", output, re.MULTILINE).group(1)
-
-    try:
+    """`python -m service serve` on a free port (embedded DynamoDB unless `environment` names one),
+    with the links and tokens it printed."""
+    with served(environment) as started:
         yield {
-            "root": root,
-            "output": output,
-            "participant_url": value("Participant link"),
-            "trainer_url": value("Trainer link"),
-            "admin_token": value("Admin token"),
-            "evaluator_token": value("Evaluator token"),
-            "log": later,
+            "root": started.root,
+            "output": started.output,
+            "participant_url": started.printed("Participant link"),
+            "trainer_url": started.printed("Trainer link"),
+            "admin_token": started.printed("Admin token"),
+            "evaluator_token": started.printed("Evaluator token"),
+            "log": started.log,
         }
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-
-
-def _wait_healthy(root: str) -> None:
-    for _ in range(100):
-        try:
-            with urllib.request.urlopen(f"{root}/healthz", timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.1)
-    raise RuntimeError("server never became healthy")
 
 
 @pytest.fixture(scope="session")

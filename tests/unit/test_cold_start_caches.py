@@ -49,6 +49,20 @@ def test_compiled_template_is_not_used_once_its_source_changed(tmp_path):
     assert reader.get_template("page.html").render(x=1) == "new 1"
 
 
+def test_compiled_template_is_not_used_once_a_filter_it_calls_takes_the_context(tmp_path):
+    """Jinja compiles whether a filter gets the context into the template; code compiled for the old
+    filter would call the new one without it."""
+    from jinja2 import DictLoader, Environment, pass_context
+
+    sources = {"page.html": "{{ x|twice }}"}
+    writer = Environment(loader=DictLoader(sources), bytecode_cache=CompiledTemplates(tmp_path, writable=True))
+    writer.filters["twice"] = lambda value: value * 2
+    assert writer.get_template("page.html").render(x=2) == "4"
+    reader = Environment(loader=DictLoader(sources), bytecode_cache=CompiledTemplates(tmp_path))
+    reader.filters["twice"] = pass_context(lambda context, value: value * 2)
+    assert reader.get_template("page.html").render(x=2) == "4"
+
+
 def test_trimmed_ssm_model_still_reads_the_secrets_parameter(monkeypatch):
     import json
     import sys
