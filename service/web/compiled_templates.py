@@ -3,7 +3,9 @@
 serverless/prebuild.py compiles every template of the real app into `service/compiled_templates/`
 (not in git); the app loads from there when the folder exists and never writes to it (/var/task is
 read-only). Jinja checks each entry against its template's source and its own and Python's
-versions, so a changed template is simply compiled again, as without this cache.
+versions, and this cache adds how each filter and test is called, so a changed template (or a
+working tree whose filters changed since its last package build) is simply compiled again, as
+without this cache.
 """
 
 from __future__ import annotations
