@@ -88,9 +88,19 @@ class ExportJobs:
             raise RuntimeError("no way to run export jobs: set ASSESS_EXPORT_FUNCTION or run locally")
 
 
-def estimate_rows(store, cohort_ids: list[str]) -> int:
-    """An upper bound of the rows an export of these cohorts has (before day filters)."""
-    return sum(store.count_cohort_submissions(cohort_id) for cohort_id in cohort_ids)
+def estimate_rows(services, query: dict) -> int:
+    """An upper bound of the rows an export with this query has (before day filters): a COUNT query
+    for each cohort it covers, chosen as the export itself chooses them."""
+    from service import operations
+
+    cohort_id = query.get("cohort_id")
+    cohorts = operations.select_cohorts(
+        services,
+        cohort_ids=[cohort_id] if cohort_id else [],
+        bank_id=query.get("bank_id"),
+        bank_version=query.get("bank_version"),
+    )
+    return sum(services.store.count_cohort_submissions(cohort.id) for cohort in cohorts)
 
 
 def check_sync_size(export_file: ExportFile, settings) -> ExportFile:
@@ -173,18 +183,6 @@ def _from_json(query: dict) -> dict:
 
 def _now() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def cohort_ids_for(services, query: dict) -> list[str]:
-    """The cohorts an export with this query covers (the same selection operations.export_data makes)."""
-    if query.get("cohort_id"):
-        return [query["cohort_id"]] if services.store.get_cohort(query["cohort_id"]) else []
-    return [
-        cohort.id
-        for cohort in services.store.list_cohorts(newest_first=False)
-        if (not query.get("bank_id") or cohort.bank_id == query["bank_id"])
-        and (not query.get("bank_version") or cohort.bank_version == query["bank_version"])
-    ]
 
 
 def build_export_file(services, kind: str, query: dict, max_rows: int | None = None) -> ExportFile:

@@ -45,8 +45,7 @@ def export_or_job(kind: str, query: dict) -> Response:
     """The export itself when it fits in one response, else 202 and a job that builds it."""
     app_services = services()
     settings = app_services.settings
-    cohort_ids = export_jobs.cohort_ids_for(app_services, query)
-    if export_jobs.estimate_rows(app_services.store, cohort_ids) > settings.export_sync_max_rows:
+    if export_jobs.estimate_rows(app_services, query) > settings.export_sync_max_rows:
         return _accepted(export_jobs.create_job(jobs(), kind, query))
     try:
         export_file = export_jobs.check_sync_size(

@@ -115,6 +115,16 @@ def test_small_export_is_still_answered_directly(settings, store, tmp_path):
     assert not list(tmp_path.iterdir())
 
 
+def test_the_row_estimate_covers_the_cohorts_the_export_covers(settings, store, tmp_path):
+    """A cohort of another bank version is in neither the export nor its estimate: no job for nothing."""
+    client = app_with(settings, store, export_sync_max_rows=1, export_dir=tmp_path).test_client()
+    cohort_id = cohort_with_submissions(client, 2)
+    query = f"cohort_id={cohort_id}&bank_id=small&bank_version=9"
+    answer = client.get(f"/api/v1/exports/submissions?{query}", headers=EVALUATOR)
+    assert answer.status_code == 200 and csv_rows(answer.data) == []
+    assert not list(tmp_path.iterdir())
+
+
 def seed_submissions(table: FakeDynamoDB, bank, cohorts: int, participants: int) -> int:
     """Cohorts and their participants' pre and post submissions, as the store writes them."""
     written = 0
