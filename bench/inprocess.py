@@ -100,25 +100,8 @@ class Harness:
                 settings.hmac_key, cohort_id, codes.code_from_seed(settings.hmac_key, f"bench-{index}")
             )
             for phase in phases:
-                self.store.client.put_item(
-                    TableName=TABLE,
-                    Item=items.submission_to_item(
-                        Submission(
-                            cohort_id=cohort_id,
-                            phase=phase,
-                            participant_hash=digest,
-                            submission_id=str(uuid.uuid4()),
-                            language="uk",
-                            answers=answers,
-                            score=score,
-                            bank_id=self.bank.id,
-                            bank_version=self.bank.version,
-                            bank_sha256=self.bank.sha256,
-                            submitted_at="2026-11-28T10:00Z",
-                            demographics={},
-                        )
-                    ),
-                )
+                submission = bench_submission(self.bank, cohort_id, digest, answers, score, phase)
+                self.store.client.put_item(TableName=TABLE, Item=items.submission_to_item(submission))
 
     def measure(self, request: Callable[[], object], repeat: int) -> Measured:
         """Run `request` `repeat` times; time each and its replayed DynamoDB calls (the baseline)."""
@@ -188,6 +171,24 @@ def percentile(values: list[float], pct: float) -> float:
     low = int(rank)
     high = min(low + 1, len(ordered) - 1)
     return ordered[low] + (ordered[high] - ordered[low]) * (rank - low)
+
+
+def bench_submission(bank: Bank, cohort_id: str, digest: str, answers, score, phase: str = "pre") -> Submission:
+    """A submission as the service stores it, with a fresh id and a fixed minute."""
+    return Submission(
+        cohort_id=cohort_id,
+        phase=phase,
+        participant_hash=digest,
+        submission_id=str(uuid.uuid4()),
+        language="uk",
+        answers=answers,
+        score=score,
+        bank_id=bank.id,
+        bank_version=bank.version,
+        bank_sha256=bank.sha256,
+        submitted_at="2026-11-28T10:00Z",
+        demographics={},
+    )
 
 
 @contextmanager

@@ -13,33 +13,19 @@ from __future__ import annotations
 
 import argparse
 import csv
-import json
 import os
 import subprocess
 import sys
 import tempfile
-import urllib.request
 from pathlib import Path
 
 from bench import docs_section
-from bench.served import served
+from bench.served import create_cohort, served
 
 ROOT = Path(__file__).resolve().parents[1]
 MARKERS = ("<!-- load-bench:start -->", "<!-- load-bench:end -->")
 FULL = {"participants": 90, "trainers": 5, "seconds": 30, "arrival_seconds": 8, "answer_seconds": 20}
 TINY = {"participants": 3, "trainers": 1, "seconds": 5, "arrival_seconds": 1, "answer_seconds": 1}
-
-
-def create_cohort(root: str, admin: str) -> tuple[str, str]:
-    body = json.dumps({"bank_id": "online-child-safety", "bank_version": "1", "label": "load test"}).encode()
-    request = urllib.request.Request(
-        f"{root}/api/v1/cohorts",
-        data=body,
-        headers={"Authorization": f"Bearer {admin}", "Content-Type": "application/json"},
-    )
-    with urllib.request.urlopen(request, timeout=10) as response:
-        created = json.load(response)
-    return created["cohort_id"], created["trainer_token"]
 
 
 def run_locust(root: str, cohort: str, token: str, scale: dict, prefix: str) -> None:
@@ -106,7 +92,8 @@ def main(argv=None) -> None:
     arguments = parser.parse_args(argv)
     scale = TINY if arguments.tiny else FULL
     with served() as server, tempfile.TemporaryDirectory() as directory:
-        cohort, token = create_cohort(server.root, server.printed("Admin token"))
+        created = create_cohort(server.root, server.printed("Admin token"), bank_version="1", label="load test")
+        cohort, token = created["cohort_id"], created["trainer_token"]
         prefix = str(Path(directory) / "load")
         run_locust(server.root, cohort, token, scale, prefix)
         stats = read_stats(prefix)

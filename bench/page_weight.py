@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import argparse
 import gzip
-import json
 import shutil
 import statistics
 import subprocess
@@ -30,7 +29,7 @@ from pathlib import Path
 
 import brotli
 
-from bench.served import served
+from bench.served import create_cohort, served
 from service.domain.banks import load_published_banks
 from service.domain.models import Bank
 
@@ -67,17 +66,6 @@ def fetch(url: str, encoding: str) -> tuple[bytes, dict]:
     request = urllib.request.Request(url, headers={"Accept-Encoding": encoding} if encoding else {})
     with urllib.request.urlopen(request, timeout=10) as response:
         return response.read(), dict(response.headers)
-
-
-def create_cohort(root: str, admin: str, language: str) -> str:
-    body = json.dumps({"bank_id": BANK_ID, "bank_version": BANK_VERSION, "label": "bench", "language": language})
-    request = urllib.request.Request(
-        f"{root}/api/v1/cohorts",
-        data=body.encode(),
-        headers={"Authorization": f"Bearer {admin}", "Content-Type": "application/json"},
-    )
-    with urllib.request.urlopen(request, timeout=10) as response:
-        return json.load(response)["participant_url"]
 
 
 def header_bytes(headers: dict) -> int:
@@ -219,7 +207,11 @@ def main() -> None:
     bank = load_published_banks(ROOT / "question_banks").get(BANK_ID, BANK_VERSION)
     with served() as server:
         root, admin = server.root, server.printed("Admin token")
-        urls = {language: create_cohort(root, admin, language) for language in bank.languages}
+        made = {
+            language: create_cohort(root, admin, bank_id=BANK_ID, bank_version=BANK_VERSION, language=language)
+            for language in bank.languages
+        }
+        urls = {language: cohort["participant_url"] for language, cohort in made.items()}
         results = {
             "questions": len(bank.questions),
             "languages": {language: weigh(url, bank, language) for language, url in urls.items()},

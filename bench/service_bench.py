@@ -21,7 +21,17 @@ from functools import partial
 
 from bench import cost_model, docs_section
 from bench.dynamo_meter import item_size, read_units, write_units
-from bench.inprocess import ADMIN, ENVIRONMENT, EVALUATOR, Harness, correct_answers, harness, shipped_bank, widened_bank
+from bench.inprocess import (
+    ADMIN,
+    ENVIRONMENT,
+    EVALUATOR,
+    Harness,
+    bench_submission,
+    correct_answers,
+    harness,
+    shipped_bank,
+    widened_bank,
+)
 from service.domain.models import Cohort, Submission
 from service.store import items
 
@@ -131,27 +141,10 @@ def item_sizes() -> list[dict]:
         answers = {q: tuple(a) for q, a in correct_answers(bank).items()}
         from service.domain.scoring import score_submission
 
-        submission = _submission(bank, "c0000000", "x" * 64, answers, score_submission(bank, answers))
+        submission = bench_submission(bank, "c0000000", "x" * 64, answers, score_submission(bank, answers))
         size = item_size(items.submission_to_item(submission))
         rows.append({"questions": n, "bytes": size, "wcu": write_units(size), "rcu_eventual": read_units(size, False)})
     return rows
-
-
-def _submission(bank, cohort_id, digest, answers, score, phase="pre") -> Submission:
-    return Submission(
-        cohort_id=cohort_id,
-        phase=phase,
-        participant_hash=digest,
-        submission_id=str(uuid.uuid4()),
-        language="uk",
-        answers=answers,
-        score=score,
-        bank_id=bank.id,
-        bank_version=bank.version,
-        bank_sha256=bank.sha256,
-        submitted_at="2026-11-28T10:00Z",
-        demographics={},
-    )
 
 
 def growth(sizes, timed_up_to: int) -> list[dict]:
@@ -163,14 +156,14 @@ def growth(sizes, timed_up_to: int) -> list[dict]:
     bank = shipped_bank("1")
     answers = {q: tuple(a) for q, a in correct_answers(bank).items()}
     score = score_submission(bank, answers)
-    one = item_size(items.submission_to_item(_submission(bank, "c0000000", "x" * 64, answers, score)))
+    one = item_size(items.submission_to_item(bench_submission(bank, "c0000000", "x" * 64, answers, score)))
     rows = []
     for n in sizes:
         per_page = (1024 * 1024) // one
         pages = max(1, math.ceil(n / per_page))
         rcu = sum(read_units(min(per_page, n - page * per_page) * one, False) for page in range(pages))
         submissions = [
-            _submission(bank, "c0000000", f"{i // 2:064x}", answers, score, "pre" if i % 2 == 0 else "post")
+            bench_submission(bank, "c0000000", f"{i // 2:064x}", answers, score, "pre" if i % 2 == 0 else "post")
             for i in range(n)
         ]
         cohort = Cohort(

@@ -5,12 +5,11 @@ stored once. Without JavaScript the same page is a plain form (tests/e2e/test_ph
 
 from __future__ import annotations
 
-import json
 import re
-import urllib.request
 
 import pytest
 
+from bench.served import create_cohort
 from tests.e2e.conftest import screenshot
 from tests.e2e.test_concurrency import stored_submissions
 
@@ -28,14 +27,7 @@ def phone_with_js(browser):
 
 @pytest.fixture
 def cohort(server) -> dict:
-    body = json.dumps({"bank_id": "online-child-safety", "bank_version": "2", "label": "offline"}).encode()
-    request = urllib.request.Request(
-        f"{server['root']}/api/v1/cohorts",
-        data=body,
-        headers={"Authorization": f"Bearer {server['admin_token']}", "Content-Type": "application/json"},
-    )
-    with urllib.request.urlopen(request, timeout=10) as response:
-        return json.loads(response.read())
+    return create_cohort(server["root"], server["admin_token"], label="offline")
 
 
 def choose(page, questions: list, option: int) -> dict[str, list[str]]:
