@@ -57,7 +57,7 @@ def live(cohort_id: str):
     """What the page's script swaps in while a phase is open: the report and the page's live parts,
     rendered here so that plural forms and number formats stay server-side."""
     cohort, bank = _trainer_cohort(cohort_id)
-    context = _page_context(cohort, bank)
+    context = _live_context(cohort, bank)
     parts = {name: render_template(template, **context) for name, template in LIVE_PARTS.items()}
     return jsonify(open=cohort.open_phases, report=context["report"], html=parts)
 
@@ -80,24 +80,31 @@ def _trainer_cohort(cohort_id: str) -> tuple[Cohort, Bank]:
     return cohort, bank
 
 
-def _page_context(cohort: Cohort, bank: Bank) -> dict:
-    # Imported here: the participant pages, and so a cold start, need neither the statistics, the
-    # charts nor QR codes.
+def _live_context(cohort: Cohort, bank: Bank) -> dict:
+    """What the live parts show (the counts, the analysis): asked for again at every poll."""
+    # Imported here: the participant pages, and so a cold start, need neither the statistics nor
+    # the charts.
     from service.domain.report import cohort_report
     from service.web import charts
 
     submissions = operations.cohort_submissions(services(), cohort)
-    participant_url = f"{base_url()}/c/{cohort.id}"
     report = cohort_report(bank, submissions, cohort_id=cohort.id)
     return {
         "cohort": cohort,
         "bank": bank,
         "report": report,
         "charts": charts.report_charts(report, bank, i18n.current_language(bank.languages), _, formatting.signed),
+        "refresh_seconds": REFRESH_SECONDS if cohort.open_phases else None,
+    }
+
+
+def _page_context(cohort: Cohort, bank: Bank) -> dict:
+    """A whole page: the live parts and the participant link with its QR code (~5 ms, once)."""
+    participant_url = f"{base_url()}/c/{cohort.id}"
+    return _live_context(cohort, bank) | {
         "participant_url": participant_url,
         "short_link": participant_url.split("://", 1)[-1],
         "qr_svg": qr_code(participant_url),
-        "refresh_seconds": REFRESH_SECONDS if cohort.open_phases else None,
     }
 
 

@@ -2,6 +2,7 @@
 
 import uuid
 
+from service.web import trainer
 from tests.integration.test_api_basics import create_cohort
 
 
@@ -71,6 +72,17 @@ def test_live_json_answers_the_trainer_cookie_with_the_report_and_the_pages_live
     assert live.json["report"]["phases"]["pre"]["n"] == 1
     assert "<b>1</b>тест до навчання" in live.json["html"]["counts"]  # 1 тест, 2 тести, 5 тестів
     assert set(live.json["html"]) == {"counts", "analysis"}
+
+
+def test_a_live_poll_does_not_draw_the_qr_code_it_does_not_show(small_client, monkeypatch):
+    created = create_cohort(small_client)
+    trainer_login(small_client, created)
+
+    def drawn(url):
+        raise AssertionError("the QR code was drawn for a live poll")
+
+    monkeypatch.setattr(trainer, "qr_code", drawn)
+    assert small_client.get(f"/cohorts/{created['cohort_id']}/live.json").status_code == 200
 
 
 def test_live_json_without_the_trainer_cookie_is_not_found(small_app):
