@@ -182,11 +182,7 @@ class Store:
 
     def participant_phases(self, cohort_id: str) -> dict[str, set[str]]:
         """Which phases each participant (by hash) of a cohort took, read from the sort keys alone."""
-        pages = self._query(
-            KeyConditionExpression="pk = :pk AND begins_with(sk, :prefix)",
-            ExpressionAttributeValues={":pk": {"S": f"COHORT#{cohort_id}"}, ":prefix": {"S": "SUB#"}},
-            ProjectionExpression="sk",
-        )
+        pages = self._query(**_submissions_of(cohort_id), ProjectionExpression="sk")
         phases: dict[str, set[str]] = {}
         for item in pages:
             _, participant, phase = item["sk"]["S"].split("#", 2)
@@ -222,14 +218,7 @@ class Store:
 
     def participant_submissions(self, cohort_id: str, participant_hash: str) -> dict[str, Submission]:
         """Both phases of one participant, keyed by phase."""
-        pages = self._query(
-            KeyConditionExpression="pk = :pk AND begins_with(sk, :prefix)",
-            ExpressionAttributeValues={
-                ":pk": {"S": f"COHORT#{cohort_id}"},
-                ":prefix": {"S": items.submission_sk(participant_hash)},
-            },
-            ConsistentRead=True,
-        )
+        pages = self._query(**_submissions_of(cohort_id, items.submission_sk(participant_hash)), ConsistentRead=True)
         return {sub.phase: sub for sub in map(items.submission_from_item, pages)}
 
     def cohort_submissions(self, cohort_id: str, *, scores_only: bool = False) -> Iterator[Submission]:
@@ -243,27 +232,13 @@ class Store:
         if scores_only:
             names = {f"#a{index}": name for index, name in enumerate(items.SCORE_ATTRIBUTES)}
             arguments = {"ProjectionExpression": ", ".join(names), "ExpressionAttributeNames": names}
-        pages = self._query(
-            KeyConditionExpression="pk = :pk AND begins_with(sk, :prefix)",
-            ExpressionAttributeValues={":pk": {"S": f"COHORT#{cohort_id}"}, ":prefix": {"S": "SUB#"}},
-            **arguments,
-        )
+        pages = self._query(**_submissions_of(cohort_id), **arguments)
         for item in pages:
             yield items.submission_from_item(item)
 
     def count_cohort_submissions(self, cohort_id: str) -> int:
         """How many submissions a cohort holds (Query with Select=COUNT: no items cross the wire)."""
-        paginator = self.client.get_paginator("query")
-        total = 0
-        with _translated_errors():
-            for page in paginator.paginate(
-                TableName=self.table_name,
-                KeyConditionExpression="pk = :pk AND begins_with(sk, :prefix)",
-                ExpressionAttributeValues={":pk": {"S": f"COHORT#{cohort_id}"}, ":prefix": {"S": "SUB#"}},
-                Select="COUNT",
-            ):
-                total += page["Count"]
-        return total
+        return sum(page["Count"] for page in self._pages(**_submissions_of(cohort_id), Select="COUNT"))
 
     def _get_submission_item(self, submission: Submission) -> dict | None:
         answer = self.client.get_item(
@@ -276,11 +251,22 @@ class Store:
         )
         return answer.get("Item")
 
-    def _query(self, **arguments) -> Iterator[dict]:
+    def _pages(self, **arguments) -> Iterator[dict]:
         paginator = self.client.get_paginator("query")
         with _translated_errors():
-            for page in paginator.paginate(TableName=self.table_name, **arguments):
-                yield from page.get("Items", [])
+            yield from paginator.paginate(TableName=self.table_name, **arguments)
+
+    def _query(self, **arguments) -> Iterator[dict]:
+        for page in self._pages(**arguments):
+            yield from page.get("Items", [])
+
+
+def _submissions_of(cohort_id: str, prefix: str = "SUB#") -> dict:
+    """The key condition of a cohort's submissions (one participant's, with their sort-key prefix)."""
+    return {
+        "KeyConditionExpression": "pk = :pk AND begins_with(sk, :prefix)",
+        "ExpressionAttributeValues": {":pk": {"S": f"COHORT#{cohort_id}"}, ":prefix": {"S": prefix}},
+    }
 
 
 def _error_code(exc: ClientError) -> str:
