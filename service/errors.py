@@ -69,3 +69,8 @@ class StoredDataError(ServiceError):
     def __init__(self, detail: str):
         super().__init__(N_("Stored data could not be read. The team has been told."))
         self.detail = detail
+
+
+class ExportTooLarge(Exception):
+    """An export over the limits of one response: not an error for the client, who gets a job
+    instead (service/export_jobs.py)."""

@@ -19,25 +19,13 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from functools import cached_property
 
-from service import observability
-from service.errors import N_, NotFound
+from service import observability, operations
+from service.errors import N_, ExportTooLarge, NotFound
 from service.observability import logger
+from service.operations import ExportFile
 from service.store.export_files import LocalExportFiles, S3ExportFiles, job_key
 
 KINDS = ("submissions", "participants")
-
-
-class ExportTooLarge(Exception):
-    """The synchronous path refuses to build (or send) an export over the configured limits."""
-
-
-@dataclass(frozen=True)
-class ExportFile:
-    body: bytes
-    content_type: str
-    filename: str
-    rows: int
-    headers: dict[str, str]
 
 
 @dataclass(frozen=True)
@@ -188,12 +176,9 @@ def _now() -> str:
 def build_export_file(services, kind: str, query: dict, max_rows: int | None = None) -> ExportFile:
     """The export file for one request (operations.build_export), the same for a response and for a
     job. With `max_rows`, refuses (ExportTooLarge) an export with more rows than that."""
-    from service import operations
-    from service.domain import export as exports
-
     if kind not in KINDS:
         raise ValueError(f"unknown export kind {kind!r}")
-    exported = operations.build_export(
+    return operations.build_export(
         services,
         kind=kind,
         file_format=query.get("format", "csv"),
@@ -204,9 +189,5 @@ def build_export_file(services, kind: str, query: dict, max_rows: int | None = N
         bank_version=query.get("bank_version"),
         day_from=query.get("from_"),
         day_to=query.get("to"),
+        max_rows=max_rows,
     )
-    rows = exported.metadata["rows"]
-    if max_rows is not None and rows > max_rows:
-        raise ExportTooLarge(f"{rows} rows")
-    headers = exports.metadata_headers(exported.metadata)
-    return ExportFile(exported.body, exported.mimetype, exported.filename, rows, headers)

@@ -15,7 +15,7 @@ from service.domain import codes
 from service.domain.banks import BankRegistry
 from service.domain.models import PHASES, Bank, Cohort, Submission
 from service.domain.scoring import AnswerError, check_answers, score_submission
-from service.errors import N_, CohortClosed, InvalidInput, NotFound, PhaseClosed
+from service.errors import N_, CohortClosed, ExportTooLarge, InvalidInput, NotFound, PhaseClosed
 from service.observability import logger
 from service.settings import Settings, token_sha256
 from service.store.dynamodb import Store
@@ -348,9 +348,10 @@ def evaluator_report(
 @dataclass(frozen=True)
 class ExportFile:
     body: bytes
-    mimetype: str
+    content_type: str
     filename: str
-    metadata: dict
+    rows: int
+    headers: dict[str, str]  # the metadata as X-Export-* headers
 
 
 EXPORT_FORMATS = {"csv": "text/csv", "jsonl": "application/x-ndjson", "zip": "application/zip"}
@@ -378,9 +379,11 @@ def build_export(
     bank_version: str | None = None,
     day_from=None,
     day_to=None,
+    max_rows: int | None = None,
 ) -> ExportFile:
     """An anonymized export as a file: CSV (UTF-8 with BOM), JSON Lines, or a zip of both with the
-    codebook, the metadata and the bank versions used."""
+    codebook, the metadata and the bank versions used. With `max_rows`, an export of more rows is
+    refused (ExportTooLarge) before it is written out."""
     from service.domain import export as exports
     from service.domain.codebook import bundle, codebook
 
@@ -404,6 +407,8 @@ def build_export(
     metadata = exports.export_metadata(
         export, generated_on=now_to_the_minute()[:10], pseudonym_key=pseudonym_key, filters=filters
     )
+    if max_rows is not None and metadata["rows"] > max_rows:
+        raise ExportTooLarge(f"{metadata['rows']} rows")
     if file_format == "zip":
         body = bundle(export, metadata, codebook(export, catalogs.in_languages))
     elif file_format == "jsonl":
@@ -419,4 +424,6 @@ def build_export(
             "suppressed_rows": metadata["suppressed_rows"],
         },
     )
-    return ExportFile(body, EXPORT_FORMATS[file_format], f"{kind}.{file_format}", metadata)
+    return ExportFile(
+        body, EXPORT_FORMATS[file_format], f"{kind}.{file_format}", metadata["rows"], exports.metadata_headers(metadata)
+    )

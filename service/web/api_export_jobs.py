@@ -12,7 +12,8 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from service import export_jobs, observability
-from service.errors import N_, NotFound
+from service.errors import N_, ExportTooLarge, NotFound
+from service.operations import ExportFile
 from service.store.export_files import LocalExportFiles, job_key
 from service.web import auth, base_url, services
 
@@ -24,7 +25,7 @@ def init_app(app: Flask) -> None:
     """The app's export jobs: started on the export function on AWS, in a thread locally."""
     app_services = app.extensions["assess"]
 
-    def build(kind: str, query: dict) -> export_jobs.ExportFile:
+    def build(kind: str, query: dict) -> ExportFile:
         return export_jobs.build_export_file(app_services, kind, query)
 
     def run_locally(job_id: str) -> None:
@@ -51,7 +52,7 @@ def export_or_job(kind: str, query: dict) -> Response:
         export_file = export_jobs.check_sync_size(
             export_jobs.build_export_file(app_services, kind, query, max_rows=settings.export_sync_max_rows), settings
         )
-    except export_jobs.ExportTooLarge:
+    except ExportTooLarge:
         return _accepted(export_jobs.create_job(jobs(), kind, query))
     observability.count(observability.EXPORTS_PRODUCED)
     response = Response(export_file.body, mimetype=export_file.content_type)

@@ -107,6 +107,20 @@ def test_synchronous_builder_stops_before_serializing_more_rows_than_allowed(set
         export_jobs.check_sync_size(small, dataclasses.replace(settings, export_sync_max_bytes=len(small.body) - 1))
 
 
+def test_an_export_over_the_row_limit_is_refused_before_it_is_written_out(settings, store, monkeypatch):
+    from service.domain import export as exports
+
+    app = app_with(settings, store)
+    cohort_with_submissions(app.test_client(), 3)
+
+    def written(*_):
+        raise AssertionError("the CSV was written although it is over the limit")
+
+    monkeypatch.setattr(exports, "to_csv", written)
+    with pytest.raises(export_jobs.ExportTooLarge):
+        export_jobs.build_export_file(app.extensions["assess"], "submissions", {"format": "csv"}, max_rows=2)
+
+
 def test_small_export_is_still_answered_directly(settings, store, tmp_path):
     client = app_with(settings, store, export_dir=tmp_path).test_client()
     cohort_id = cohort_with_submissions(client, 2)
