@@ -4,9 +4,10 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 PIP    := $(PY) -m pip install --quiet --disable-pip-version-check
 
-.PHONY: run test bench lint translations browser dynalite clean
+.PHONY: run test bench lint translations browser node dynalite clean
 
-run: $(VENV)/.local-installed translations
+# The local run keeps its data in .local/ (a durable dynalite): Node.js and dynalite come first.
+run: $(VENV)/.local-installed translations node dynalite
 	$(PY) -m service serve $(ARGS)
 
 test: $(VENV)/.dev-installed translations browser dynalite
@@ -45,9 +46,13 @@ translations: $(VENV)/.local-installed
 browser:
 	@command -v chromium >/dev/null 2>&1 || bash scripts/install-chromium.sh
 
-# dynalite, a second DynamoDB implementation for the store and API tests, when Node.js is here:
-# npm ci from the committed lock into .cache/dynalite (git-ignored). Without Node.js those tests run
-# on moto only and say so.
+# Node.js from Debian's packages when it is missing (needs root or sudo): the local run's database.
+node:
+	@command -v npm >/dev/null 2>&1 || bash scripts/install-node.sh
+
+# dynalite: the local run's durable database (scripts/durable_dynalite.js) and a second DynamoDB
+# implementation for the store and API tests, when Node.js is here: npm ci from the committed lock
+# into .cache/dynalite (git-ignored). Without Node.js those tests run on moto only and say so.
 DYNALITE := .cache/dynalite
 dynalite:
 	@if command -v npm >/dev/null 2>&1; then $(MAKE) --no-print-directory $(DYNALITE)/node_modules/.package-lock.json; \

@@ -50,13 +50,15 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def start(environment: dict[str, str] | None = None) -> Server:
+def start(environment: dict[str, str] | None = None, data_dir: Path | None = None) -> Server:
     """Start the service and wait until it answers /healthz. Its own ASSESS_ and AWS_ settings
-    are not inherited from this process: only what `environment` gives it."""
+    are not inherited from this process: only what `environment` gives it. Without `data_dir` it
+    keeps nothing (`--memory`); with one, it keeps its database and secrets there (`--data`)."""
     port = free_port()
+    keeping = ["--data", str(data_dir)] if data_dir is not None else ["--memory"]
     inherited = {k: v for k, v in os.environ.items() if not k.startswith(("ASSESS_", "AWS_"))}
     process = subprocess.Popen(
-        [sys.executable, "-m", "service", "serve", "--port", str(port)],
+        [sys.executable, "-m", "service", "serve", "--port", str(port), *keeping],
         cwd=REPOSITORY,
         env=inherited | {"PYTHONUNBUFFERED": "1"} | (environment or {}),
         stdout=subprocess.PIPE,
@@ -96,8 +98,8 @@ def create_cohort(root: str, admin_token: str, **fields) -> dict:
 
 
 @contextlib.contextmanager
-def served(environment: dict[str, str] | None = None) -> Iterator[Server]:
-    server = start(environment)
+def served(environment: dict[str, str] | None = None, data_dir: Path | None = None) -> Iterator[Server]:
+    server = start(environment, data_dir)
     try:
         yield server
     finally:

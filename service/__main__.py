@@ -19,51 +19,77 @@ def cli():
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", type=int, envvar="PORT", default=8000, show_default=True)
 @click.option("--threads", type=int, default=8, show_default=True)
-def serve(host: str, port: int, threads: int):
-    """Run the service locally (embedded DynamoDB unless ASSESS_DYNAMODB_ENDPOINT is set)."""
+@click.option(
+    "--data",
+    "data_option",
+    type=click.Path(file_okay=False),
+    help="Folder that keeps the database, secrets and exports (default .local/, or ASSESS_DATA_DIR).",
+)
+@click.option("--memory", is_flag=True, help="Keep nothing: an in-memory database and secrets for this run only.")
+def serve(host: str, port: int, threads: int, data_option: str | None, memory: bool):
+    """Run the service locally; data is kept in a folder unless --memory (or ASSESS_DYNAMODB_ENDPOINT)."""
     import waitress
 
     from service import local
     from service.app import create_app
     from service.store.table import create_table
 
-    environment = local.prepare_environment()
+    if memory and data_option:
+        raise click.UsageError("--memory keeps nothing; --data names where to keep it: choose one")
+    data_dir = None if memory else local.data_dir_from(data_option)
+    if data_dir is not None and local.running_service(data_dir):
+        raise click.ClickException(f"a service is already running on {data_dir}: stop it first, or use --data")
+    try:
+        environment = local.prepare_environment(data_dir=data_dir)
+    except local.LocalSetupError as error:
+        raise click.ClickException(str(error)) from None
     app = create_app()
     services = app.extensions["assess"]
     created = create_table(services.store.client, services.settings.table_name)
-    demo = local.create_demo_cohort(services)
+    demo = local.create_demo_cohort(services, data_dir if environment.embedded else None)
     root = services.settings.public_url or f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}"
+    if data_dir is not None:
+        local.write_run_file(data_dir, environment.endpoint, root)
+    _print_banner(root, environment, services.settings.table_name, created, demo)
+    click.echo(f"Serving on http://{host}:{port} — press Ctrl+C to stop.")
+    sys.stdout.flush()
+    waitress.serve(app, host=host, port=port, threads=threads, ident="assess", _quiet=True)
+
+
+def _print_banner(root: str, environment, table_name: str, created: bool, demo) -> None:
+    """Where the service answers, where its data lives and how to reset it, the demo links and tokens."""
     echo = click.echo
     echo(f"Service:            {root}  (healthz: {root}/healthz, API: {root}/api/v1/openapi.json)")
-    if environment.embedded:
+    if environment.engine == "moto":
         echo(f"DynamoDB:           embedded (moto) at {environment.endpoint}")
-        echo("                    Data is kept in memory only: it is LOST when this process stops.")
+        echo("                    Data is kept in memory only (--memory): it is LOST when this process stops.")
+    elif environment.engine == "dynalite":
+        echo(f"DynamoDB:           embedded (dynalite on disk) at {environment.endpoint}")
     else:
-        echo(
-            f"DynamoDB:           {environment.endpoint}, table {services.settings.table_name}"
-            f" ({'created' if created else 'existing'})"
-        )
+        echo(f"DynamoDB:           {environment.endpoint}, table {table_name} ({'created' if created else 'existing'})")
         echo("                    Data survives a restart if that endpoint keeps it on disk.")
-    if demo:
-        echo(f"Participant link:   {root}/c/{demo.cohort.id}")
-        echo(f"Trainer link:       {root}/cohorts/{demo.cohort.id}?token={demo.trainer_token}")
-    if environment.embedded:
+    if environment.data_dir is not None:
+        echo(f"Data folder:        {environment.data_dir}")
         echo(
-            f"More cohorts:       ASSESS_DYNAMODB_ENDPOINT={environment.endpoint} python -m service cohorts create"
-            " --bank online-child-safety --version 2 --label '...'"
+            "                    Kept across restarts, kill and power cuts: database, secrets, export files."
+            " To start afresh: stop the service and delete this folder."
         )
+    if demo:
+        cohort_id, trainer_token = demo
+        echo(f"Participant link:   {root}/c/{cohort_id}")
+        if trainer_token:
+            echo(f"Trainer link:       {root}/cohorts/{cohort_id}?token={trainer_token}")
+    if environment.embedded:
+        echo("More cohorts:       python -m service cohorts create --bank online-child-safety --version 2 --label '...'")
+        if environment.data_dir is None:
+            echo(f"                    (with ASSESS_DYNAMODB_ENDPOINT={environment.endpoint} set)")
     # The settings keep only the tokens' hashes; print what the environment holds (generated or set).
     hashed = "(configured as a SHA-256 hash; use the token you hashed)"
     echo(f"Admin token:        {os.environ.get('ASSESS_ADMIN_TOKEN') or hashed}")
     echo(f"Evaluator token:    {os.environ.get('ASSESS_EVALUATOR_TOKEN') or hashed}")
     if environment.generated:
-        echo(
-            f"                    ({', '.join(environment.generated)} generated for this run only;"
-            " set them to keep them.)"
-        )
-    echo(f"Serving on http://{host}:{port} — press Ctrl+C to stop.")
-    sys.stdout.flush()
-    waitress.serve(app, host=host, port=port, threads=threads, ident="assess", _quiet=True)
+        kept = f"kept in {environment.data_dir / 'secrets.json'}" if environment.data_dir else "for this run only"
+        echo(f"                    ({', '.join(environment.generated)} generated now, {kept}.)")
 
 
 @cli.group()
@@ -110,11 +136,19 @@ def _app_on_configured_store():
     from service.settings import SettingsError
 
     if os.environ.get("ASSESS_STAGE", "local") == "local":
+        data_dir = None
         if not os.environ.get("ASSESS_DYNAMODB_ENDPOINT"):
-            raise click.ClickException(
-                "set ASSESS_DYNAMODB_ENDPOINT to the endpoint `python -m service serve` printed (or ASSESS_STAGE)"
-            )
-        local.fill_local_secrets()
+            # Beside a running `serve`: its data folder says where its database answers and holds its secrets.
+            data_dir = local.data_dir_from(None)
+            running = local.running_service(data_dir)
+            if running is None:
+                raise click.ClickException(
+                    f"no service is running on {data_dir}: start `python -m service serve` (or set"
+                    " ASSESS_DYNAMODB_ENDPOINT to the endpoint it printed, or ASSESS_STAGE)"
+                )
+            os.environ["ASSESS_DYNAMODB_ENDPOINT"] = running["endpoint"]
+            os.environ.setdefault("ASSESS_PUBLIC_URL", running.get("root", ""))
+        local.fill_local_secrets(data_dir=data_dir)
         for name, value in local.DUMMY_CREDENTIALS.items():
             os.environ.setdefault(name, value)
     try:

@@ -31,7 +31,7 @@ def request(url, data=None, headers=None, method=None):
 
 def test_start_up_output_names_links_tokens_and_whether_data_survives(server):
     assert "embedded (moto)" in server["output"]
-    assert "LOST when this process stops" in server["output"]
+    assert "LOST when this process stops" in server["output"]  # the e2e server runs with --memory
     assert server["participant_url"].startswith(server["root"] + "/c/")
 
 
