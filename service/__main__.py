@@ -80,7 +80,7 @@ def _print_banner(root: str, environment, table_name: str, created: bool, demo) 
         if trainer_token:
             echo(f"Trainer link:       {root}/cohorts/{cohort_id}?token={trainer_token}")
     if environment.embedded:
-        echo("More cohorts:       python -m service cohorts create --bank online-child-safety --version 2 --label '...'")
+        echo("More cohorts:       python -m service cohorts create --bank online-child-safety --version 2 --label ...")
         if environment.data_dir is None:
             echo(f"                    (with ASSESS_DYNAMODB_ENDPOINT={environment.endpoint} set)")
     # The settings keep only the tokens' hashes; print what the environment holds (generated or set).

@@ -23,6 +23,9 @@ from service import local
 pytestmark = pytest.mark.skipif(local.durable_dynamodb_problem() is not None, reason="no Node.js/dynalite here")
 
 
+CREATE_ARGUMENTS = ("--bank", "online-child-safety", "--version", "2", "--label", "second")
+
+
 def call(url: str, body=None, headers=None, cookie: str | None = None) -> tuple[int, str]:
     data = json.dumps(body).encode() if body is not None else None
     headers = {"Content-Type": "application/json"} | (headers or {}) | ({"Cookie": cookie} if cookie else {})
@@ -138,9 +141,8 @@ def test_a_kill_in_the_middle_of_a_class_submitting_at_once_loses_no_answered_su
 
 
 def test_two_services_on_one_data_folder_are_refused_with_a_message(tmp_path):
-    with serving.served(data_dir=tmp_path):
-        with pytest.raises(RuntimeError, match="already running"):
-            serving.start(data_dir=tmp_path)
+    with serving.served(data_dir=tmp_path), pytest.raises(RuntimeError, match="already running"):
+        serving.start(data_dir=tmp_path)
 
 
 def test_memory_run_keeps_nothing_and_says_so(tmp_path):
@@ -156,8 +158,7 @@ def test_cohorts_create_beside_a_running_service_finds_its_database_and_secrets(
     with serving.served(data_dir=tmp_path) as server:
         environment = {k: v for k, v in os.environ.items() if not k.startswith(("ASSESS_", "AWS_"))}
         created = subprocess.run(
-            [sys.executable, "-m", "service", "cohorts", "create", "--bank", "online-child-safety", "--version", "2"]
-            + ["--label", "second"],
+            [sys.executable, "-m", "service", "cohorts", "create", *CREATE_ARGUMENTS],
             cwd=serving.REPOSITORY,
             env=environment | {"ASSESS_DATA_DIR": str(tmp_path)},
             capture_output=True,
