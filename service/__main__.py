@@ -26,7 +26,8 @@ def cli():
     help="Folder that keeps the database, secrets and exports (default .local/, or ASSESS_DATA_DIR).",
 )
 @click.option("--memory", is_flag=True, help="Keep nothing: an in-memory database and secrets for this run only.")
-def serve(host: str, port: int, threads: int, data_option: str | None, memory: bool):
+@click.option("--room", is_flag=True, help="Serve the phones in this room: listen on the laptop's network address.")
+def serve(host: str, port: int, threads: int, data_option: str | None, memory: bool, room: bool):
     """Run the service locally; data is kept in a folder unless --memory (or ASSESS_DYNAMODB_ENDPOINT)."""
     import waitress
 
@@ -39,6 +40,9 @@ def serve(host: str, port: int, threads: int, data_option: str | None, memory: b
     data_dir = None if memory else local.data_dir_from(data_option)
     if data_dir is not None and local.running_service(data_dir):
         raise click.ClickException(f"a service is already running on {data_dir}: stop it first, or use --data")
+    room_address = _room_address(port) if room else None
+    if room:
+        host = "0.0.0.0"
     try:
         environment = local.prepare_environment(data_dir=data_dir)
     except local.LocalSetupError as error:
@@ -51,9 +55,32 @@ def serve(host: str, port: int, threads: int, data_option: str | None, memory: b
     if data_dir is not None:
         local.write_run_file(data_dir, environment.endpoint, root)
     _print_banner(root, environment, services.settings.table_name, created, demo)
+    if room_address is not None:
+        _print_room(root, room_address, demo)
     click.echo(f"Serving on http://{host}:{port} — press Ctrl+C to stop.")
     sys.stdout.flush()
     waitress.serve(app, host=host, port=port, threads=threads, ident="assess", _quiet=True)
+
+
+def _room_address(port: int):
+    """The laptop's address for the room's phones; every link and QR code names it (ASSESS_PUBLIC_URL)."""
+    from service import room
+
+    chosen = room.choose_room_address(room.interface_addresses())
+    if chosen.address and not os.environ.get("ASSESS_PUBLIC_URL"):
+        os.environ["ASSESS_PUBLIC_URL"] = f"http://{chosen.address}:{port}"
+    return chosen
+
+
+def _print_room(root: str, room_address, demo) -> None:
+    from service import room
+
+    if room_address.warning:
+        click.echo(f"WARNING:            {room_address.warning}", err=True)
+    click.echo(f"Room:               phones on this laptop's network open {root}")
+    if demo:
+        click.echo(room.terminal_qr(f"{root}/c/{demo[0]}"))
+    click.echo("                    The trainer page's projector view shows this link as a QR code.")
 
 
 def _print_banner(root: str, environment, table_name: str, created: bool, demo) -> None:
@@ -185,6 +212,57 @@ def report(bank_id, bank_version, cohort_ids, output_format):
         click.echo(report_table.to_csv(report_table.report_rows(figures)), nl=False)
     else:
         click.echo(json.dumps(figures, indent=2, ensure_ascii=False, allow_nan=False))
+
+
+@cli.group("room")
+def room_commands():
+    """A class served from a laptop without internet, sent to a deployment afterwards."""
+
+
+@room_commands.command("upload")
+@click.option("--to", "to", required=True, help="The deployment's address, e.g. https://assess.example.org")
+@click.option(
+    "--admin-token", envvar="ASSESS_UPLOAD_ADMIN_TOKEN", prompt=True, hide_input=True, help="The deployment's."
+)
+@click.option(
+    "--data", "data_option", type=click.Path(file_okay=False), help="The room's data folder (default .local/)."
+)
+@click.option("--cohort", "cohort_ids", multiple=True, help="Only this cohort (repeat); default: every closed one.")
+@click.option("--close", is_flag=True, help="Close the chosen cohorts for good first (no more answers on the laptop).")
+def room_upload(to, admin_token, data_option, cohort_ids, close):
+    """Send this laptop's closed cohorts, with every submission, to a deployment (run again to resume)."""
+    from service import local, operations, room
+    from service.app import create_app
+
+    data_dir = local.data_dir_from(data_option)
+    running = local.running_service(data_dir)
+    if running:
+        os.environ["ASSESS_DYNAMODB_ENDPOINT"] = running["endpoint"]
+    try:
+        local.prepare_environment(data_dir=data_dir)
+    except local.LocalSetupError as error:
+        raise click.ClickException(str(error)) from None
+    services = create_app().extensions["assess"]
+    chosen = operations.select_cohorts(services, cohort_ids=cohort_ids)
+    if cohort_ids and len(chosen) < len(set(cohort_ids)):
+        raise click.ClickException(
+            "no such cohort on this laptop: " + ", ".join(sorted(set(cohort_ids) - {c.id for c in chosen}))
+        )
+    if close:
+        chosen = [operations.close_cohort(services, cohort.id) for cohort in chosen]
+    still_open = [cohort for cohort in chosen if not cohort.closed]
+    if still_open and cohort_ids:
+        names = ", ".join(cohort.id for cohort in still_open)
+        raise click.ClickException(f"close these cohorts for good first (console, or --close): {names}")
+    closed = [cohort for cohort in chosen if cohort.closed]
+    if not closed:
+        raise click.ClickException("no closed cohort to upload: close one for good first (console, or --close)")
+    for cohort in still_open:
+        click.echo(f"{cohort.id}  {cohort.label}: still open on this laptop, not sent")
+    try:
+        room.upload(services.store, closed, to.rstrip("/"), admin_token, echo=click.echo)
+    except room.UploadError as error:
+        raise click.ClickException(f"{error} — run the same command again to resume") from None
 
 
 @cli.group()

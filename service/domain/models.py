@@ -129,6 +129,7 @@ class Cohort:
     created_at: str  # ISO 8601, UTC, to the minute
     closed_at: str | None = None  # set once by the coordinator: closed for good, never reopened
     shuffle: bool = False  # question and option order shuffled per participant (scoring uses ids)
+    imported_at: str | None = None  # set when a room's cohort was uploaded here (service/imports.py)
 
     @property
     def closed(self) -> bool:

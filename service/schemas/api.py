@@ -207,3 +207,27 @@ class ExportQuerySchema(StrictSchema):
     cohort_id = fields.String(validate=_ID)
     from_ = fields.Date(data_key="from")
     to = fields.Date()
+
+
+class CohortImportSchema(StrictSchema):
+    cohort = fields.Dict(
+        keys=fields.String(),
+        required=True,
+        metadata={"description": "the cohort item, as a DynamoDB item (typed JSON)"},
+    )
+
+
+class SubmissionsImportSchema(StrictSchema):
+    submissions = fields.List(
+        fields.Dict(keys=fields.String()),
+        required=True,
+        validate=validate.Length(1, 20),
+        metadata={"description": "at most 20 submission items of the cohort, as DynamoDB items (typed JSON)"},
+    )
+
+
+class ImportResultSchema(ma.Schema):
+    cohort_id = fields.String(required=True)
+    status = fields.String(metadata={"description": "created or unchanged (a cohort)"})
+    stored = fields.Integer(metadata={"description": "submissions stored now"})
+    unchanged = fields.Integer(metadata={"description": "submissions that were here already, the same"})

@@ -85,6 +85,36 @@ class Store:
                     raise Conflict(N_("a cohort with this id exists already")) from None
                 raise
 
+    def import_cohort(self, cohort: Cohort) -> bool:
+        """Store a cohort brought from elsewhere unless one with its id exists; True if stored now."""
+        return self._put_new(items.cohort_to_item(cohort))
+
+    def import_submission(self, submission: Submission) -> bool:
+        """Store a submission brought from elsewhere unless its participant and phase have one; True if stored now."""
+        return self._put_new(items.submission_to_item(submission))
+
+    def get_submission(self, cohort_id: str, participant_hash: str, phase: str) -> Submission | None:
+        with _translated_errors():
+            answer = self.client.get_item(
+                TableName=self.table_name,
+                Key={"pk": {"S": f"COHORT#{cohort_id}"}, "sk": {"S": items.submission_sk(participant_hash, phase)}},
+                ConsistentRead=True,
+            )
+        item = answer.get("Item")
+        return items.submission_from_item(item) if item else None
+
+    def _put_new(self, item: dict) -> bool:
+        with _translated_errors():
+            try:
+                self.client.put_item(
+                    TableName=self.table_name, Item=item, ConditionExpression="attribute_not_exists(pk)"
+                )
+            except ClientError as exc:
+                if _error_code(exc) == "ConditionalCheckFailedException":
+                    return False
+                raise
+        return True
+
     def get_cohort(self, cohort_id: str) -> Cohort | None:
         with _translated_errors():
             answer = self.client.get_item(TableName=self.table_name, Key=items.cohort_key(cohort_id))

@@ -60,6 +60,7 @@ def cohort_to_item(cohort: Cohort) -> dict:
             "created_at": cohort.created_at,
             "closed_at": cohort.closed_at,
             "shuffle": cohort.shuffle,
+            "imported_at": cohort.imported_at,
         }
     )
 
@@ -82,6 +83,7 @@ def cohort_from_item(item: dict) -> Cohort:
         created_at=_field(data, "cohort", "created_at", str),
         closed_at=_field(data, "cohort", "closed_at", str, None),
         shuffle=_field(data, "cohort", "shuffle", bool, False),
+        imported_at=_field(data, "cohort", "imported_at", str, None),
     )
 
 

@@ -14,7 +14,7 @@ from service import operations
 from service.errors import N_, NotFound
 from service.schemas import api as schemas
 from service.schemas import report as report_schemas
-from service.web import api_export_jobs, api_reports, auth, base_url, services
+from service.web import api_export_jobs, api_imports, api_reports, auth, base_url, services
 
 
 class AssessApi(Api):
@@ -55,7 +55,7 @@ def init_app(app: Flask) -> None:
         app, spec_kwargs={"info": {"description": "See SPEC.md. Errors: {error: {code, message, fields}}."}}
     )
     api.spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
-    for blueprint in (banks_bp, cohorts_bp, exports_bp, api_reports.blp, api_export_jobs.bp):
+    for blueprint in (banks_bp, cohorts_bp, exports_bp, api_reports.blp, api_export_jobs.bp, api_imports.blp):
         api.register_blueprint(blueprint)
 
 
