@@ -79,12 +79,13 @@ def import_cohort(services: Services, cohort: Cohort) -> str:
     return "unchanged"
 
 
-def import_submissions(services: Services, cohort_id: str, submissions: Sequence[Submission]) -> ImportCounts:
-    """Store a batch of an imported cohort's submissions; those here already with the same contents count
-    as unchanged. Each is checked against the cohort's bank version, as the cohort was."""
+def import_submissions(services: Services, cohort_id: str, wire: Sequence[dict]) -> ImportCounts:
+    """Store a batch of an imported cohort's submissions (sent as items); those here already with the
+    same contents count as unchanged. Each is checked against the cohort's bank version, as the cohort was."""
     cohort = services.store.get_cohort(cohort_id)
     if cohort is None or cohort.imported_at is None:
         raise NotFound(N_("no such imported cohort: upload the cohort first"))
+    submissions = submissions_from_wire(cohort_id, wire)
     for submission in submissions:
         pinned = (submission.bank_id, submission.bank_version, submission.bank_sha256)
         if pinned != (cohort.bank_id, cohort.bank_version, cohort.bank_sha256):

@@ -39,6 +39,5 @@ class ImportedSubmissions(MethodView):
         """Store up to 20 of an imported cohort's submissions as they were; those here already count as
         unchanged, a different one for the same participant and phase is 409."""
         auth.require_coordinator()
-        submissions = imports.submissions_from_wire(cohort_id, body["submissions"])
-        counts = imports.import_submissions(services(), cohort_id, submissions)
+        counts = imports.import_submissions(services(), cohort_id, body["submissions"])
         return {"cohort_id": cohort_id, "stored": counts.stored, "unchanged": counts.unchanged}

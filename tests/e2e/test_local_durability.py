@@ -9,6 +9,7 @@ import json
 import os
 import signal
 import threading
+import time
 import urllib.error
 import urllib.request
 import uuid
@@ -169,3 +170,53 @@ def test_cohorts_create_beside_a_running_service_finds_its_database_and_secrets(
         cohort_id = created.stdout.split("cohort_id:")[1].split()[0]
         status, _ = call(f"{server.root}/c/{cohort_id}")
         assert status == 200
+
+
+def test_room_mode_names_the_laptops_network_address_in_every_link(tmp_path):
+    """Only loopback is asked here (the address printed is the laptop's own, for phones on its network)."""
+    from service import room
+
+    chosen = room.choose_room_address(room.interface_addresses())
+    if chosen.address is None:
+        pytest.skip("this machine has no network address besides loopback")
+    import subprocess
+    import sys
+
+    port = serving.free_port()
+    environment = {k: v for k, v in os.environ.items() if not k.startswith(("ASSESS_", "AWS_"))}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "service", "serve", "--room", "--memory", "--port", str(port)],
+        cwd=serving.REPOSITORY,
+        env=environment | {"PYTHONUNBUFFERED": "1"},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        printed = []
+        for line in process.stdout:
+            printed.append(line)
+            if line.startswith("Serving on"):
+                break
+        output = "".join(printed)
+        root = f"http://{chosen.address}:{port}"
+        assert f"Participant link:   {root}/c/" in output and "Serving on http://0.0.0.0:" in output
+        assert "▄" in output or "█" in output  # the QR code, drawn in the terminal
+        cohort_id = output.split(f"{root}/c/")[1].split()[0]
+        trainer = output.split("Trainer link:")[1].split()[0].replace(root, f"http://127.0.0.1:{port}")
+        for _ in range(50):
+            try:
+                status, _ = call(f"http://127.0.0.1:{port}/c/{cohort_id}")
+                break
+            except OSError:
+                time.sleep(0.1)
+        assert status == 200
+        opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor())
+        with opener.open(trainer, timeout=10) as response:
+            projector = (
+                opener.open(f"http://127.0.0.1:{port}/cohorts/{cohort_id}/projector", timeout=10).read().decode()
+            )
+        assert response.status == 200 and f"{chosen.address}:{port}/c/{cohort_id}" in projector
+    finally:
+        process.terminate()
+        process.wait(timeout=10)

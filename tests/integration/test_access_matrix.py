@@ -71,6 +71,7 @@ class Case:
     static: bool = False  # a public file: cacheable, the only thing that is
     refused: int | None = None  # what a role that may not use the route gets, when not evident
     allowed: tuple[str, ...] = ()  # the roles that may use it, when not evident from the statuses
+    creates: bool = False  # the route stores a cohort under the id in its path: an unknown id is its normal case
 
     @property
     def refusal(self) -> int | None:
@@ -123,6 +124,13 @@ ACCESS: dict[tuple[str, str], Case] = {
     ),
     ("POST", "/api/v1/cohorts/<cohort_id>/trainer-token"): Case(only(200, "coordinator", others=401)),
     ("POST", "/api/v1/cohorts/<cohort_id>/close"): Case(only(200, "coordinator", others=401)),
+    # a room's cohorts uploaded from a laptop: the coordinator's; an empty item is refused as no item
+    ("PUT", "/api/v1/imports/cohorts/<cohort_id>"): Case(
+        only(422, "coordinator", others=401), json=lambda w, r: {"cohort": {}}, creates=True
+    ),
+    ("POST", "/api/v1/imports/cohorts/<cohort_id>/submissions"): Case(
+        only(404, "coordinator", others=401), json=lambda w, r: {"submissions": [{}]}
+    ),  # only into an imported cohort
     # the evaluator's exports
     ("GET", "/api/v1/exports/submissions"): Case(only(200, "evaluator", others=401), query=this_cohort),
     ("GET", "/api/v1/exports/participants"): Case(only(200, "evaluator", others=401), query=this_cohort),
@@ -297,6 +305,8 @@ def test_an_unknown_cohort_answers_exactly_like_a_cohort_one_may_not_see(world, 
     if case.refuses(role):
         known = call(world, role, method, rule, world.cohort_id)
         assert (unknown.status_code, unknown.get_data()) == (known.status_code, same_path(known, world))
+    elif case.creates:  # the coordinator uploading a room's cohort: a new id answers as any other
+        assert unknown.status_code == case.expect[role]
     else:  # a role that may use the route (or a public route) learns that there is no such cohort
         assert unknown.status_code == 404
 
