@@ -7,6 +7,7 @@ and the report JSON every 2 s. Budget: zero errors; the p95 of each endpoint is 
     .venv/bin/python -m bench.load_test            # measure, print, rewrite the docs' section
     .venv/bin/python -m bench.load_test --no-write # only print
     .venv/bin/python -m bench.load_test --tiny     # 3 participants, 1 trainer, 5 s (the smoke test)
+    .venv/bin/python -m bench.load_test --disk     # the same on the laptop's durable dynalite (make run's default)
 """
 
 from __future__ import annotations
@@ -24,6 +25,12 @@ from bench.served import create_cohort, served
 
 ROOT = Path(__file__).resolve().parents[1]
 MARKERS = ("<!-- load-bench:start -->", "<!-- load-bench:end -->")
+DISK_MARKERS = ("<!-- load-bench-disk:start -->", "<!-- load-bench-disk:end -->")
+ENGINES = {
+    "memory": "`python -m service serve --memory` (waitress, 8 threads, embedded moto DynamoDB in the same process)",
+    "disk": "`python -m service serve` as `make run` starts it (waitress, 8 threads, durable dynalite on disk in a "
+    "child process, every write synced before it is answered)",
+}
 FULL = {"participants": 90, "trainers": 5, "seconds": 30, "arrival_seconds": 8, "answer_seconds": 20}
 TINY = {"participants": 3, "trainers": 1, "seconds": 5, "arrival_seconds": 1, "answer_seconds": 1}
 
@@ -55,7 +62,7 @@ def read_stats(prefix: str) -> list[dict]:
         return list(csv.DictReader(handle))
 
 
-def render(stats: list[dict], scale: dict) -> str:
+def render(stats: list[dict], scale: dict, engine: str = "memory") -> str:
     rows = [
         [
             row["Name"],
@@ -70,8 +77,8 @@ def render(stats: list[dict], scale: dict) -> str:
     total = next((row for row in stats if row["Name"] == "Aggregated"), {})
     return "\n".join(
         [
-            f"Measured by `bench/load_test.py`: `python -m service serve` (waitress, 8 threads, embedded moto "
-            f"DynamoDB in the same process) on loopback, loaded by locust headless for {scale['seconds']} s: "
+            f"Measured by `bench/load_test.py{' --disk' if engine == 'disk' else ''}`: {ENGINES[engine]} "
+            f"on loopback, loaded by locust headless for {scale['seconds']} s: "
             f"{scale['participants']} participants open the test page over the first {scale['arrival_seconds']} s, "
             f"answer for up to {scale['answer_seconds']} s and submit once; {scale['trainers']} trainer(s) open "
             "the trainer page and poll `live.json` and the report JSON every 2 s. "
@@ -89,18 +96,23 @@ def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--no-write", action="store_true", help="only print, leave docs/performance.md alone")
     parser.add_argument("--tiny", action="store_true", help="a seconds-long smoke run (implies --no-write)")
+    parser.add_argument("--disk", action="store_true", help="on the durable local database instead of moto")
     arguments = parser.parse_args(argv)
     scale = TINY if arguments.tiny else FULL
-    with served() as server, tempfile.TemporaryDirectory() as directory:
+    engine = "disk" if arguments.disk else "memory"
+    with (
+        tempfile.TemporaryDirectory() as directory,
+        served(data_dir=Path(directory) / "data" if arguments.disk else None) as server,
+    ):
         created = create_cohort(server.root, server.printed("Admin token"), bank_version="1", label="load test")
         cohort, token = created["cohort_id"], created["trainer_token"]
         prefix = str(Path(directory) / "load")
         run_locust(server.root, cohort, token, scale, prefix)
         stats = read_stats(prefix)
-    text = render(stats, scale)
+    text = render(stats, scale, engine)
     print(text)
     if not (arguments.no_write or arguments.tiny):
-        docs_section.write_section(MARKERS, text)
+        docs_section.write_section(DISK_MARKERS if arguments.disk else MARKERS, text)
 
 
 if __name__ == "__main__":
