@@ -275,19 +275,28 @@ authoring_cli.register(banks)
 
 @banks.command("check")
 @click.option("--root", type=click.Path(file_okay=False), default=None, help="Default: question_banks/")
-def check(root):
-    """Validate every bank file and the lock of published versions."""
+@click.option("--strict", is_flag=True, help="Item-writing warnings (cues to the key) count as problems too.")
+def check(root, strict):
+    """Validate every bank file and the lock of published versions; warn of item-writing cues."""
     from pathlib import Path
 
-    from service.domain.banks import check_banks
+    from service.domain.banks import check_banks, item_warning_lines
     from service.settings import REPOSITORY
 
-    problems = check_banks(Path(root) if root else REPOSITORY / "question_banks")
+    folder = Path(root) if root else REPOSITORY / "question_banks"
+    problems = check_banks(folder)
     for problem in problems:
         click.echo(problem, err=True)
-    if problems:
-        raise click.ClickException(f"{len(problems)} problem(s) found")
-    click.echo("All question banks are valid and every published version is unchanged.")
+    warnings = item_warning_lines(folder)
+    for warning in warnings:
+        click.echo(("error: " if strict else "warning: ") + warning, err=True)
+    if problems or (strict and warnings):
+        counted = len(problems) + (len(warnings) if strict else 0)
+        raise click.ClickException(f"{counted} problem(s) found")
+    click.echo(
+        "All question banks are valid and every published version is unchanged"
+        + (f"; {len(warnings)} item-writing warning(s) (docs/question-banks.md)." if warnings else ".")
+    )
 
 
 if __name__ == "__main__":

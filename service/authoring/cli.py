@@ -48,15 +48,26 @@ def template(out: Path, languages: str):
 @click.command("import")
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @ROOT_OPTION
-def import_bank(files: tuple[Path, ...], root: Path | None):
+@click.option(
+    "--strict", is_flag=True, help="Item-writing warnings (cues to the key) are problems: nothing is written."
+)
+def import_bank(files: tuple[Path, ...], root: Path | None, strict: bool):
     """Turn a filled-in spreadsheet (.xlsx, or its sheets as CSV files) into <id>/<version>.yaml."""
-    from service.authoring.importer import bank_from_sheets
+    from service.authoring.importer import bank_and_cells_from_sheets
     from service.authoring.publish import write_draft
     from service.authoring.sheets import SpreadsheetError, read_workbook
-    from service.domain.banks import BankError
+    from service.domain.banks import BankError, parse_bank
+    from service.domain.item_checks import item_warnings
 
     try:
-        data = bank_from_sheets(read_workbook(list(files)))
+        data, cell_of = bank_and_cells_from_sheets(read_workbook(list(files)))
+        warnings = [
+            f"{cell_of(w.segments)}: {w.message} [{w.check}]" for w in item_warnings(parse_bank(data, "import"))
+        ]
+        if strict and warnings:
+            _fail(warnings, "nothing was written (--strict)")
+        for warning in warnings:
+            click.echo(f"warning: {warning}", err=True)
         written = write_draft(_root(root), data, ", ".join(path.name for path in files))
     except (SpreadsheetError, BankError) as error:
         _fail(error.problems, "nothing was written")

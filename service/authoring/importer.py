@@ -9,7 +9,7 @@ the value came from.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from service.authoring.layout import (
@@ -37,6 +37,11 @@ _QUESTION_LEVEL = ("topic", "type", "points", "prompt", "explanation")
 
 def bank_from_sheets(sheets: dict[str, Sheet]) -> dict:
     """The bank data the sheets describe; raises SpreadsheetError listing every problem."""
+    return bank_and_cells_from_sheets(sheets)[0]
+
+
+def bank_and_cells_from_sheets(sheets: dict[str, Sheet]) -> tuple[dict, Callable[[tuple], str]]:
+    """The bank data and a function from a path in it to the cell it came from (`Questions!H4`)."""
     reader = _Reader(sheets)
     data = reader.read()
     if not reader.problems:
@@ -44,7 +49,7 @@ def bank_from_sheets(sheets: dict[str, Sheet]) -> dict:
             reader.problem(reader.location(segments), message)
     if reader.problems:
         raise SpreadsheetError(reader.problems)
-    return data
+    return data, reader.location
 
 
 def cell(sheet: str, column: int, row: int) -> str:

@@ -177,6 +177,24 @@ def load_published_banks(root: Path) -> BankRegistry:
     return BankRegistry(banks)
 
 
+def item_warning_lines(root: Path) -> list[str]:
+    """The item-writing warnings (service/domain/item_checks.py) of every bank file that loads, as
+    `<file>: <path>: <message> [<check>]` lines."""
+    from service.domain.item_checks import item_warnings
+
+    lines = []
+    for path in sorted(root.glob("*/*.yaml")):
+        try:
+            bank, data = load_bank_file(path), _read_yaml(path)
+        except BankError:
+            continue  # check_banks reports why
+        for warning in item_warnings(bank):
+            lines.append(
+                f"{_source(path)}: {_format_path(data, warning.segments)}: {warning.message} [{warning.check}]"
+            )
+    return lines
+
+
 def check_banks(root: Path) -> list[str]:
     """Every problem in every bank file under `root` (published or draft) and in the lock; [] if none."""
     try:

@@ -194,3 +194,28 @@ def test_the_template_explains_every_column_in_both_languages(tmp_path):
     assert "Option text / Текст варіанта (uk)" in header and "Correct / Правильна" in header
     lists = {v.formula1 for v in book["Questions"].data_validations.dataValidation}
     assert {'"single,multiple"', '"yes,no"'} <= lists and any(f.startswith("=Settings!") for f in lists)
+
+
+def test_item_writing_cues_are_warnings_on_import_and_with_strict_errors_by_cell_and_nothing_written(
+    tmp_path, banks_root
+):
+    workbook = write_filled_workbook(tmp_path / "bank.xlsx")
+    refused = run("banks", "import", workbook, "--root", banks_root, "--strict", ok=False)
+    # q-report's option a ("нікуди"/"nowhere") and its key, twice as long as the only distractor
+    assert "Questions!H8: 'нікуди' in an option: absolute options are rarely the key [absolute_word]" in refused.output
+    assert "[longest_key]" in refused.output and "nothing was written (--strict)" in refused.output
+    assert not (banks_root / "child-safety-basics").exists()
+    imported = run("banks", "import", workbook, "--root", banks_root)
+    assert "warning: Questions!H8:" in imported.output
+    assert (banks_root / "child-safety-basics" / "1.yaml").is_file()
+
+
+def test_banks_check_warns_of_the_demonstration_banks_cues_and_strict_makes_them_errors(banks_root):
+    plain = run("banks", "check", "--root", banks_root)
+    assert "item-writing warning(s)" in plain.output
+    assert (
+        "online-child-safety/2.yaml: questions[0] (q-grooming-definition): in 12 of 14 single-answer items (uk)"
+        in plain.output
+    )
+    strict = run("banks", "check", "--root", banks_root, "--strict", ok=False)
+    assert "error: " in strict.output and "problem(s) found" in strict.output
