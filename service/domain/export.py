@@ -21,7 +21,6 @@ from service.domain.models import Bank, Cohort, Submission
 
 __all__ = ["SUPPRESSED", "CohortData", "Export", "participant_export", "submission_export"]
 
-KINDS = ("submissions", "participants")
 BASE_COLUMNS = [
     "pseudonym",
     "cohort_id",

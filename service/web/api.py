@@ -12,6 +12,7 @@ from marshmallow import RAISE
 
 from service import operations
 from service.errors import N_, NotFound
+from service.exports import ExportQuery
 from service.schemas import api as schemas
 from service.schemas import report as report_schemas
 from service.web import api_export_jobs, api_reports, auth, base_url, services
@@ -242,6 +243,7 @@ def cohort_json(cohort) -> dict:
     }
 
 
-def _export_response(kind: str, query: dict) -> Response:
-    """One response, or 202 and a job when the export could be too large for one (api_export_jobs)."""
-    return api_export_jobs.export_or_job(kind, query)
+def _export_response(kind: str, arguments: dict) -> Response:
+    """One response, or 202 and a job when the export could be too large for one (api_export_jobs);
+    the query is built here, once, and both paths take it as it is."""
+    return api_export_jobs.export_or_job(ExportQuery.from_arguments(kind, arguments))
