@@ -108,13 +108,7 @@ def export_data(services: Services, query: ExportQuery):
         bank = services.banks.get(cohort.bank_id, cohort.bank_version)
         if bank is None:
             continue
-        submissions = [
-            sub
-            for sub in services.store.cohort_submissions(cohort.id)
-            if (not query.day_from or sub.submitted_day >= query.day_from.isoformat())
-            and (not query.day_to or sub.submitted_day <= query.day_to.isoformat())
-        ]
-        selected.append(exports.CohortData(cohort, bank, submissions))
+        selected.append(exports.CohortData(cohort, bank, list(services.store.cohort_submissions(cohort.id))))
     return selected
 
 
@@ -153,6 +147,8 @@ def build_export(services: Services, query: ExportQuery, *, max_rows: int | None
         export_key=pseudonym_export_key(services.settings, query.pseudonym_key),
         k=services.settings.k_anonymity,
         pooled=query.pooled,
+        day_from=query.day_from.isoformat() if query.day_from else None,
+        day_to=query.day_to.isoformat() if query.day_to else None,
     )
     metadata = exports.export_metadata(
         export, generated_on=now_to_the_minute()[:10], pseudonym_key=query.pseudonym_key, filters=query.filters()
