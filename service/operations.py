@@ -242,6 +242,29 @@ def cohort_submissions(services: Services, cohort: Cohort) -> list[Submission]:
     return list(services.store.cohort_submissions(cohort.id, scores_only=True))
 
 
+def live_submissions(services: Services, cohort: Cohort) -> tuple[list[Submission], list[Submission]]:
+    """A cohort's submissions: those its live score figures may include, and all of them (for the
+    counts). The release moves in steps of k participants per phase (domain/disclosure.release); it
+    is stored, since submission times (to the minute) cannot order who came first."""
+    from service.domain.disclosure import release
+
+    submissions = cohort_submissions(services, cohort)
+    stored, version = services.store.released_participants(cohort.id)
+    released = {}
+    for phase in PHASES:
+        before = stored.get(phase, set())
+        submitted = {sub.participant_hash for sub in submissions if sub.phase == phase}
+        step = release(submitted, before, services.settings.k_anonymity, phase_open=cohort.is_open(phase))
+        released[phase] = step if step is not None else before & submitted
+    if any(released[phase] != stored.get(phase, set()) for phase in PHASES) and not (
+        services.store.release_participants(cohort.id, released, version)
+    ):
+        stored, _ = services.store.released_participants(cohort.id)  # another poll released first
+        released = {phase: stored.get(phase, set()) for phase in PHASES}
+    shown = [sub for sub in submissions if sub.participant_hash in released.get(sub.phase, set())]
+    return shown, submissions
+
+
 def _check_demographics(bank: Bank, given: Mapping[str, str]) -> dict[str, str]:
     questions = {d.id: d for d in bank.demographics}
     problems = {}
@@ -308,8 +331,9 @@ def evaluator_report(
         raise NotFound(N_("no such bank version"))
     submissions = [sub for cohort in cohorts for sub in services.store.cohort_submissions(cohort.id, scores_only=True)]
     single = cohorts[0].id if cohort_ids and len(cohorts) == 1 else None
-    from service.domain.report import cohort_report  # not needed by a cold start
+    from service.domain.disclosure import disclose_report  # not needed by a cold start
+    from service.domain.report import cohort_report
 
-    report = cohort_report(bank, submissions, cohort_id=single)
+    report = disclose_report(cohort_report(bank, submissions, cohort_id=single), services.settings.k_anonymity)
     report["cohort_ids"] = [cohort.id for cohort in cohorts]
     return report

@@ -88,10 +88,9 @@ def release(submitted: set[str], released: set[str], k: int, *, phase_open: bool
     """The participants whose scores a phase's live figures may include from now on, or None to keep
     those released before. New figures only when k or more have submitted since the last release,
     or when the phase is closed: then one newcomer's score cannot be read off the difference."""
-    released = released & submitted
     waiting = submitted - released
     if not waiting:
-        return None if released == submitted else released
+        return None
     if not phase_open or len(waiting) >= k:
         return set(submitted)
     return None

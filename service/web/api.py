@@ -177,10 +177,12 @@ class Report(MethodView):
     @cohorts_bp.doc(security=BEARER)
     def get(self, cohort_id: str):
         """The cohort's numbers (trainer or coordinator)."""
+        from service.domain.disclosure import disclose_report
         from service.domain.report import cohort_report
 
         cohort, bank = auth.cohort_for_trainer(cohort_id, auth.bearer_token())
-        return cohort_report(bank, operations.cohort_submissions(services(), cohort), cohort_id=cohort.id)
+        report = cohort_report(bank, operations.cohort_submissions(services(), cohort), cohort_id=cohort.id)
+        return disclose_report(report, services().settings.k_anonymity)
 
 
 _EXPORT_DOC = {

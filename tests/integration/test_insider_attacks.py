@@ -141,8 +141,9 @@ def test_a_language_of_one_has_no_figure_in_any_report_and_cannot_be_recovered(a
         assert english["mean_percent"] is None and english["n"] is None and english["withheld"] == WITHHELD
         assert not _language_cells_recoverable(pre)  # uk withheld too: 10 - 0 leaves nothing
     table = client.get(f"/api/v1/reports?cohort_id={room.id}&format=csv", headers=EVALUATOR).text
-    english_rows = [line for line in table.splitlines() if ",language,pre,en," in line or ",pre,en," in line]
-    assert english_rows and all(WITHHELD in line or line.rstrip(",").endswith(",") for line in english_rows)
+    rows = [row for row in csv.DictReader(io.StringIO(table)) if row["section"] == "language" and row["phase"] == "pre"]
+    assert {row["group"] for row in rows} == {"uk", "en"}
+    assert all(row["value"] == "" and row["withheld"] == WITHHELD for row in rows)
 
 
 def test_a_language_of_three_has_no_figure_on_the_trainer_page(app, monkeypatch):
@@ -192,3 +193,39 @@ def test_a_day_filter_that_holds_one_person_gives_no_row(app, monkeypatch):
     # the day of k or more is still exported, row by row
     busy = export_rows(client, f"submissions?format=csv&cohort_id={room.id}&from=2026-05-04&to=2026-05-04")
     assert len(busy) == 8
+
+
+# Attack 3: differencing the live view.
+
+
+def test_one_late_submission_cannot_be_read_off_two_polls_of_live_json(app, monkeypatch):
+    room = Room(app, monkeypatch, random.Random(6))
+    for _ in range(7):
+        room.person(phases=("pre",))
+    client = app.test_client()
+    client.get(f"/cohorts/{room.id}?token={room.trainer_token}")
+    before = client.get(f"/cohorts/{room.id}/live.json").json["report"]
+    late = room.person(phases=("pre",))
+    after = client.get(f"/cohorts/{room.id}/live.json").json["report"]
+    pre_before, pre_after = before["phases"]["pre"], after["phases"]["pre"]
+    assert pre_before == pre_after  # score figures do not: nothing to difference
+    total_before = pre_before["n"] * pre_before["mean_percent"]
+    total_after = pre_after["n"] * pre_after["mean_percent"]
+    assert total_after - total_before != pytest.approx(late["pre"])
+    assert (before["submitted"]["pre"], after["submitted"]["pre"]) == (7, 8)  # counts move one by one
+
+
+def test_live_figures_move_in_steps_of_k_and_all_show_when_the_phase_closes(app, monkeypatch):
+    room = Room(app, monkeypatch, random.Random(7))
+    client = app.test_client()
+    client.get(f"/cohorts/{room.id}?token={room.trainer_token}")
+    shown = []
+    for _ in range(12):
+        room.person(phases=("pre",))
+        shown.append(client.get(f"/cohorts/{room.id}/live.json").json["report"]["phases"]["pre"]["n"])
+    assert shown == [0, 0, 0, 0, 5, 5, 5, 5, 5, 10, 10, 10]
+    operations.set_phases(room.services, room.id, {"pre": False})
+    closed = client.get(f"/cohorts/{room.id}/live.json").json["report"]["phases"]["pre"]
+    assert closed["n"] == 12 and closed["mean_percent"] is not None
+    page = client.get(f"/cohorts/{room.id}/projector")
+    assert page.status_code == 200
