@@ -61,7 +61,7 @@ def disclose_report(report: Mapping, k: int) -> dict:
 def disclose_breakdown(cells: Mapping[str, Mapping], k: int) -> dict[str, dict]:
     """Cells (each a summary with its `n`) of one breakdown: every cell under k withheld, and then
     the smallest shown cells too until the withheld ones hold k or more participants (or all are)."""
-    hidden = {name for name, cell in cells.items() if cell["n"] < k}
+    hidden = {name for name, cell in cells.items() if 0 < cell["n"] < k}  # an empty cell is nobody's
     people = sum(cells[name]["n"] for name in hidden)
     for name in sorted(set(cells) - hidden, key=lambda name: (cells[name]["n"], name)):
         if people == 0 or people >= k:
