@@ -334,6 +334,7 @@ def evaluator_report(
     from service.domain.disclosure import disclose_report  # not needed by a cold start
     from service.domain.report import cohort_report
 
-    report = disclose_report(cohort_report(bank, submissions, cohort_id=single), services.settings.k_anonymity)
+    k = services.settings.k_anonymity
+    report = disclose_report(cohort_report(bank, submissions, cohort_id=single), k)
     report["cohort_ids"] = [cohort.id for cohort in cohorts]
     return report
