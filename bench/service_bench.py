@@ -32,7 +32,7 @@ from bench.inprocess import (
     shipped_bank,
     widened_bank,
 )
-from service.domain.models import Cohort, Submission
+from service.domain.models import PHASES, Cohort, Submission
 from service.store import items
 
 MARKERS = ("<!-- service-bench:start -->", "<!-- service-bench:end -->")
@@ -231,6 +231,10 @@ class MemoryStore:
     def count_cohort_submissions(self, cohort_id: str) -> int:
         """The export's row estimate (a COUNT Query on DynamoDB): above a limit, the export is a job."""
         return len(self.submissions) if cohort_id == self.cohort.id else 0
+
+    def released_participants(self, cohort_id: str) -> tuple[dict[str, set[str]], int]:
+        """The live view's release (a GetItem on DynamoDB): everyone, as once the phases are closed."""
+        return {phase: {s.participant_hash for s in self.submissions if s.phase == phase} for phase in PHASES}, 1
 
 
 def _endpoints_without_dynamodb(bank, cohort: Cohort, submissions: list[Submission], repeat: int) -> dict:

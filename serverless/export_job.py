@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import functools
 
-from service import export_jobs, observability
+from service import export_jobs, exports, observability
 from service.observability import logger, metrics
 
 tracer = observability.tracer()
@@ -39,5 +39,5 @@ def handler(event: dict, context) -> dict:
     services, jobs = _services()
     job_id = event["job_id"]
     tracer.put_annotation("job_id", job_id)
-    status = export_jobs.run_job(jobs, job_id, lambda kind, query: export_jobs.build_export_file(services, kind, query))
+    status = export_jobs.run_job(jobs, job_id, lambda query: exports.build_export(services, query))
     return {"job_id": job_id, "status": status.status, "rows": status.rows}

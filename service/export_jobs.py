@@ -16,16 +16,14 @@ import secrets
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from functools import cached_property
 
-from service import observability, operations
+from service import observability
 from service.errors import N_, ExportTooLarge, NotFound
+from service.exports import ExportFile, ExportQuery
 from service.observability import logger
-from service.operations import ExportFile
 from service.store.export_files import LocalExportFiles, S3ExportFiles, job_key
-
-KINDS = ("submissions", "participants")
 
 
 @dataclass(frozen=True)
@@ -76,45 +74,30 @@ class ExportJobs:
             raise RuntimeError("no way to run export jobs: set ASSESS_EXPORT_FUNCTION or run locally")
 
 
-def estimate_rows(services, query: dict) -> int:
-    """An upper bound of the rows an export with this query has (before day filters): a COUNT query
-    for each cohort it covers, chosen as the export itself chooses them."""
-    from service import operations
-
-    cohort_id = query.get("cohort_id")
-    cohorts = operations.select_cohorts(
-        services,
-        cohort_ids=[cohort_id] if cohort_id else [],
-        bank_id=query.get("bank_id"),
-        bank_version=query.get("bank_version"),
-    )
-    return sum(services.store.count_cohort_submissions(cohort.id) for cohort in cohorts)
-
-
 def check_sync_size(export_file: ExportFile, settings) -> ExportFile:
     if export_file.rows > settings.export_sync_max_rows or len(export_file.body) > settings.export_sync_max_bytes:
         raise ExportTooLarge(f"{export_file.rows} rows, {len(export_file.body)} bytes")
     return export_file
 
 
-def create_job(jobs: ExportJobs, kind: str, query: dict) -> str:
+def create_job(jobs: ExportJobs, query: ExportQuery) -> str:
     """Store the request and start the job; the id is unguessable (the status still needs the token)."""
     job_id = secrets.token_urlsafe(18)
-    request = {"kind": kind, "query": _to_json(query), "requested_at": _now()}
+    request = {"kind": query.kind, "query": query.to_json(), "requested_at": _now()}
     jobs.files.put(job_key(job_id, "request.json"), json.dumps(request).encode(), "application/json")
     jobs.start(job_id)
-    logger.info("export job started", extra={"job_id": job_id, "kind": kind})
+    logger.info("export job started", extra={"job_id": job_id, "kind": query.kind})
     return job_id
 
 
-def run_job(jobs: ExportJobs, job_id: str, build: Callable[[str, dict], ExportFile]) -> JobStatus:
-    """Build the file the job's request asks for with `build(kind, query)` and store it; a failure
+def run_job(jobs: ExportJobs, job_id: str, build: Callable[[ExportQuery], ExportFile]) -> JobStatus:
+    """Build the file the job's request asks for with `build(query)` and store it; a failure
     is stored too, so that the status says so instead of staying pending."""
     request = jobs.files.get_json(job_key(job_id, "request.json"))
     if request is None:
         raise NotFound(N_("no such export"))
     try:
-        export_file = build(request["kind"], _from_json(request["query"]))
+        export_file = build(ExportQuery.from_json(request["query"]))
         file_key = job_key(job_id, export_file.filename)
         jobs.files.put(file_key, export_file.body, export_file.content_type, export_file.filename)
     except Exception as error:
@@ -158,36 +141,5 @@ def job_status(jobs: ExportJobs, job_id: str) -> JobStatus:
     )
 
 
-def _to_json(query: dict) -> dict:
-    return {key: {"date": value.isoformat()} if isinstance(value, date) else value for key, value in query.items()}
-
-
-def _from_json(query: dict) -> dict:
-    return {
-        key: date.fromisoformat(value["date"]) if isinstance(value, dict) and set(value) == {"date"} else value
-        for key, value in query.items()
-    }
-
-
 def _now() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def build_export_file(services, kind: str, query: dict, max_rows: int | None = None) -> ExportFile:
-    """The export file for one request (operations.build_export), the same for a response and for a
-    job. With `max_rows`, refuses (ExportTooLarge) an export with more rows than that."""
-    if kind not in KINDS:
-        raise ValueError(f"unknown export kind {kind!r}")
-    return operations.build_export(
-        services,
-        kind=kind,
-        file_format=query.get("format", "csv"),
-        pseudonym_key=query.get("pseudonym_key"),
-        pooled=query.get("pooled", False),
-        cohort_id=query.get("cohort_id"),
-        bank_id=query.get("bank_id"),
-        bank_version=query.get("bank_version"),
-        day_from=query.get("from_"),
-        day_to=query.get("to"),
-        max_rows=max_rows,
-    )

@@ -3,19 +3,18 @@ call the domain (pure) and the store. No Flask request objects here."""
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import secrets
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from service import catalogs, observability
+from service import observability
 from service.domain import codes
 from service.domain.banks import BankRegistry
 from service.domain.models import PHASES, Bank, Cohort, Submission
 from service.domain.scoring import AnswerError, check_answers, score_submission
-from service.errors import N_, CohortClosed, ExportTooLarge, InvalidInput, NotFound, PhaseClosed
+from service.errors import N_, CohortClosed, InvalidInput, NotFound, PhaseClosed
 from service.observability import logger
 from service.settings import Settings, token_sha256
 from service.store.dynamodb import Store
@@ -243,6 +242,29 @@ def cohort_submissions(services: Services, cohort: Cohort) -> list[Submission]:
     return list(services.store.cohort_submissions(cohort.id, scores_only=True))
 
 
+def live_submissions(services: Services, cohort: Cohort) -> tuple[list[Submission], list[Submission]]:
+    """A cohort's submissions: those its live score figures may include, and all of them (for the
+    counts). The release moves in steps of k participants per phase (domain/disclosure.release); it
+    is stored, since submission times (to the minute) cannot order who came first."""
+    from service.domain.disclosure import release
+
+    submissions = cohort_submissions(services, cohort)
+    stored, version = services.store.released_participants(cohort.id)
+    released = {}
+    for phase in PHASES:
+        before = stored.get(phase, set())
+        submitted = {sub.participant_hash for sub in submissions if sub.phase == phase}
+        step = release(submitted, before, services.settings.k_anonymity, phase_open=cohort.is_open(phase))
+        released[phase] = step if step is not None else before & submitted
+    if any(released[phase] != stored.get(phase, set()) for phase in PHASES) and not (
+        services.store.release_participants(cohort.id, released, version)
+    ):
+        stored, _ = services.store.released_participants(cohort.id)  # another poll released first
+        released = {phase: stored.get(phase, set()) for phase in PHASES}
+    shown = [sub for sub in submissions if sub.participant_hash in released.get(sub.phase, set())]
+    return shown, submissions
+
+
 def _check_demographics(bank: Bank, given: Mapping[str, str]) -> dict[str, str]:
     questions = {d.id: d for d in bank.demographics}
     problems = {}
@@ -277,35 +299,6 @@ def select_cohorts(
     ]
 
 
-def export_data(
-    services: Services,
-    *,
-    cohort_id: str | None = None,
-    bank_id: str | None = None,
-    bank_version: str | None = None,
-    day_from=None,
-    day_to=None,
-):
-    """The cohorts (with bank and submissions) an export covers: one cohort by key, or every cohort
-    found through the cohorts index, filtered by bank, version and submission day."""
-    from service.domain import export as exports  # here: export formats are not loaded by a cold start
-
-    cohort_ids = [cohort_id] if cohort_id else []
-    selected = []
-    for cohort in select_cohorts(services, cohort_ids=cohort_ids, bank_id=bank_id, bank_version=bank_version):
-        bank = services.banks.get(cohort.bank_id, cohort.bank_version)
-        if bank is None:
-            continue
-        submissions = [
-            sub
-            for sub in services.store.cohort_submissions(cohort.id)
-            if (not day_from or sub.submitted_day >= day_from.isoformat())
-            and (not day_to or sub.submitted_day <= day_to.isoformat())
-        ]
-        selected.append(exports.CohortData(cohort, bank, submissions))
-    return selected
-
-
 def evaluator_report(
     services: Services,
     *,
@@ -338,92 +331,10 @@ def evaluator_report(
         raise NotFound(N_("no such bank version"))
     submissions = [sub for cohort in cohorts for sub in services.store.cohort_submissions(cohort.id, scores_only=True)]
     single = cohorts[0].id if cohort_ids and len(cohorts) == 1 else None
-    from service.domain.report import cohort_report  # not needed by a cold start
+    from service.domain.disclosure import disclose_report  # not needed by a cold start
+    from service.domain.report import cohort_report
 
-    report = cohort_report(bank, submissions, cohort_id=single)
+    k = services.settings.k_anonymity
+    report = disclose_report(cohort_report(bank, submissions, cohort_id=single), k)
     report["cohort_ids"] = [cohort.id for cohort in cohorts]
     return report
-
-
-@dataclass(frozen=True)
-class ExportFile:
-    body: bytes
-    content_type: str
-    filename: str
-    rows: int
-    headers: dict[str, str]  # the metadata as X-Export-* headers
-
-
-EXPORT_FORMATS = {"csv": "text/csv", "jsonl": "application/x-ndjson", "zip": "application/zip"}
-
-
-def pseudonym_export_key(settings: Settings, name: str | None) -> bytes:
-    """The key an export's pseudonyms are made with. Without a name: a fresh random key, so this export
-    joins no other. With a name: derived from the configured export key and the name, so exports asked
-    for with the same name share pseudonyms (and can be joined) and no one without the server's key
-    can compute them (docs/security.md, "Export keys")."""
-    if not name:
-        return secrets.token_bytes(32)
-    return hmac.new(settings.export_key, b"pseudonym-key:" + name.encode(), hashlib.sha256).digest()
-
-
-def build_export(
-    services: Services,
-    *,
-    kind: str,
-    file_format: str,
-    pseudonym_key: str | None = None,
-    pooled: bool = False,
-    cohort_id: str | None = None,
-    bank_id: str | None = None,
-    bank_version: str | None = None,
-    day_from=None,
-    day_to=None,
-    max_rows: int | None = None,
-) -> ExportFile:
-    """An anonymized export as a file: CSV (UTF-8 with BOM), JSON Lines, or a zip of both with the
-    codebook, the metadata and the bank versions used. With `max_rows`, an export of more rows is
-    refused (ExportTooLarge) before it is written out."""
-    from service.domain import export as exports
-    from service.domain.codebook import bundle, codebook
-
-    selected = export_data(
-        services, cohort_id=cohort_id, bank_id=bank_id, bank_version=bank_version, day_from=day_from, day_to=day_to
-    )
-    build = exports.submission_export if kind == "submissions" else exports.participant_export
-    export = build(
-        selected,
-        export_key=pseudonym_export_key(services.settings, pseudonym_key),
-        k=services.settings.k_anonymity,
-        pooled=pooled,
-    )
-    filters = {
-        "cohort_id": cohort_id,
-        "bank_id": bank_id,
-        "bank_version": bank_version,
-        "from": day_from.isoformat() if day_from else None,
-        "to": day_to.isoformat() if day_to else None,
-    }
-    metadata = exports.export_metadata(
-        export, generated_on=now_to_the_minute()[:10], pseudonym_key=pseudonym_key, filters=filters
-    )
-    if max_rows is not None and metadata["rows"] > max_rows:
-        raise ExportTooLarge(f"{metadata['rows']} rows")
-    if file_format == "zip":
-        body = bundle(export, metadata, codebook(export, catalogs.in_languages))
-    elif file_format == "jsonl":
-        body = exports.to_jsonl(export).encode("utf-8")
-    else:
-        body = exports.to_csv(export).encode("utf-8")
-    logger.info(
-        "export built",
-        extra={
-            "export": kind,
-            "format": file_format,
-            "rows": metadata["rows"],
-            "suppressed_rows": metadata["suppressed_rows"],
-        },
-    )
-    return ExportFile(
-        body, EXPORT_FORMATS[file_format], f"{kind}.{file_format}", metadata["rows"], exports.metadata_headers(metadata)
-    )

@@ -76,6 +76,15 @@ class InMemoryStore:
         pk = f"COHORT#{cohort_id}"
         return [item for (p, sk), item in sorted(self.items.items()) if p == pk and sk.startswith(prefix)]
 
+    def released_participants(self, cohort_id: str) -> tuple[dict[str, set[str]], int]:
+        return items.released_from_item(self.items.get((f"COHORT#{cohort_id}", "RELEASED")))
+
+    def release_participants(self, cohort_id: str, released: dict[str, set[str]], version: int) -> bool:
+        if self.released_participants(cohort_id)[1] != version:
+            return False
+        self.items[(f"COHORT#{cohort_id}", "RELEASED")] = items.released_to_item(cohort_id, released, version + 1)
+        return True
+
     def _existing(self, cohort_id: str) -> Cohort:
         cohort = self.get_cohort(cohort_id)
         if cohort is None:

@@ -14,8 +14,8 @@ and wants to find one person's score. So classes are counted where that person c
 - a group with fewer than k participants altogether is suppressed whole: a cohort smaller than k
   is exported without its demographics (nor region, language or day).
 
-A pooled export leaves out cohort ids and days; then nobody can restrict the search to one cohort,
-and classes are counted across each bank version (far fewer rows lose their demographics).
+Exports call this once per whole cohort (domain/disclosure.decide_cohort) and apply the result to
+every export, pooled and day-filtered ones too, so that joining two exports undoes nothing.
 """
 
 from __future__ import annotations

@@ -16,12 +16,12 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from service.domain.anonymity import SUPPRESSED, Suppression, k_anonymize
+from service.domain import disclosure
+from service.domain.anonymity import SUPPRESSED, Suppression
 from service.domain.models import Bank, Cohort, Submission
 
 __all__ = ["SUPPRESSED", "CohortData", "Export", "participant_export", "submission_export"]
 
-KINDS = ("submissions", "participants")
 BASE_COLUMNS = [
     "pseudonym",
     "cohort_id",
@@ -66,7 +66,9 @@ class Export:
     rows: list[dict]
     banks: list[Bank]  # every bank version a row was scored against
     anonymity: Suppression
-    pooled: bool = False  # no cohort ids or days; classes counted across the export
+    pooled: bool = False  # no cohort ids or days
+    withheld_rows: int = 0  # rows of small groups, or of suppressed participants under a day filter
+    withheld_participants: int = 0
 
     @property
     def k(self) -> int:
@@ -82,20 +84,37 @@ def pseudonym(export_key: bytes, participant_hash: str) -> str:
     return hmac.new(export_key, participant_hash.encode(), hashlib.sha256).hexdigest()[:16]
 
 
-def submission_export(cohorts: Iterable[CohortData], *, export_key: bytes, k: int, pooled: bool = False) -> Export:
-    """One row per submission. `pooled` leaves out cohort ids and days (see `anonymity.py`)."""
+def submission_export(
+    cohorts: Iterable[CohortData],
+    *,
+    export_key: bytes,
+    k: int,
+    pooled: bool = False,
+    day_from: str | None = None,
+    day_to: str | None = None,
+) -> Export:
+    """One row per submission. `pooled` leaves out cohort ids and days; days `day_from`..`day_to`
+    (ISO) keep only the rows of those days, and only of participants whose days are shown."""
     cohorts = list(cohorts)
     banks = _distinct_banks(cohorts)
     topic_columns = _unique(f"topic.{t.id}" for bank in banks for t in bank.topics)
     demographic_columns = _unique(f"demographic.{d.id}" for bank in banks for d in bank.demographics)
     item_columns = _unique(f"item.{q.id}" for bank in banks for q in bank.questions)
-    rows = []
+    quasi = ["region", "language", *([] if pooled else ["submitted_day"]), *demographic_columns]
+    rows, withheld, decisions = [], _Withheld(), []
     for data in cohorts:
         demographics = _demographics_by_participant(data.submissions)
+        decision = _decide(data, demographics, k)
+        decisions.append(decision)
         # Ordered by pseudonym, never by the stored hash: an order shared by two exports would join them.
         for sub in sorted(
             data.submissions, key=lambda s: (pseudonym(export_key, s.participant_hash), s.phase != "pre")
         ):
+            if not disclosure.in_days([sub.submitted_day], day_from, day_to):
+                continue
+            if not _shown(sub.participant_hash, decision, day_from or day_to):
+                withheld.add(sub.participant_hash)
+                continue
             row = {
                 "pseudonym": pseudonym(export_key, sub.participant_hash),
                 "cohort_id": data.cohort.id,
@@ -113,26 +132,44 @@ def submission_export(cohorts: Iterable[CohortData], *, export_key: bytes, k: in
             row.update({f"topic.{t}": round(s.percent, 2) for t, s in sub.score.by_topic.items()})
             row.update({f"demographic.{d}": v for d, v in demographics.get(sub.participant_hash, {}).items()})
             row.update({f"item.{q}": mark for q, mark in sub.score.marks.items()})
+            _apply(row, sub.participant_hash, decision, quasi)
             rows.append(row)
-    quasi = ["region", "language", *([] if pooled else ["submitted_day"]), *demographic_columns]
-    anonymity = k_anonymize(rows, quasi, k, within=_within(pooled))
+    anonymity = _anonymity(rows, quasi, k, pooled, decisions, cohorts)
     columns = BASE_COLUMNS + topic_columns + demographic_columns + item_columns
-    return Export("submissions", _without_cohorts(columns, rows, pooled), rows, banks, anonymity, pooled)
+    columns = _without_cohorts(columns, rows, pooled)
+    return Export("submissions", columns, rows, banks, anonymity, pooled, withheld.rows, len(withheld.people))
 
 
-def participant_export(cohorts: Iterable[CohortData], *, export_key: bytes, k: int, pooled: bool = False) -> Export:
-    """One row per participant who took both phases: pre, post, gain and normalized gain."""
+def participant_export(
+    cohorts: Iterable[CohortData],
+    *,
+    export_key: bytes,
+    k: int,
+    pooled: bool = False,
+    day_from: str | None = None,
+    day_to: str | None = None,
+) -> Export:
+    """One row per participant who took both phases: pre, post, gain and normalized gain. With days,
+    only participants whose both days are in them and shown."""
     cohorts = list(cohorts)
     banks = _distinct_banks(cohorts)
     demographic_columns = _unique(f"demographic.{d.id}" for b in banks for d in b.demographics)
-    rows = []
+    quasi = ["region", "language_pre", "language_post", *demographic_columns]
+    rows, withheld, decisions = [], _Withheld(), []
     for data in cohorts:
         by_participant: dict[str, dict[str, Submission]] = defaultdict(dict)
         for sub in data.submissions:
             by_participant[sub.participant_hash][sub.phase] = sub
         demographics = _demographics_by_participant(data.submissions)
+        decision = _decide(data, demographics, k)
+        decisions.append(decision)
         for participant, phases in sorted(by_participant.items(), key=lambda item: pseudonym(export_key, item[0])):
             if "pre" not in phases or "post" not in phases:
+                continue
+            if not disclosure.in_days([s.submitted_day for s in phases.values()], day_from, day_to):
+                continue
+            if not _shown(participant, decision, day_from or day_to):
+                withheld.add(participant)
                 continue
             pre, post = phases["pre"].score.percent, phases["post"].score.percent
             row = {
@@ -150,19 +187,80 @@ def participant_export(cohorts: Iterable[CohortData], *, export_key: bytes, k: i
                 "normalized_gain": round((post - pre) / (100 - pre), 4) if pre < 100 else None,
             }
             row.update({f"demographic.{d}": v for d, v in demographics.get(participant, {}).items()})
+            _apply(row, participant, decision, quasi)
             rows.append(row)
-    quasi = ["region", "language_pre", "language_post", *demographic_columns]
-    anonymity = k_anonymize(rows, quasi, k, within=_within(pooled))
+    anonymity = _anonymity(rows, quasi, k, pooled, decisions, cohorts)
     columns = _without_cohorts(PARTICIPANT_COLUMNS + demographic_columns, rows, pooled)
-    return Export("participants", columns, rows, banks, anonymity, pooled)
+    return Export("participants", columns, rows, banks, anonymity, pooled, withheld.rows, len(withheld.people))
 
 
 POOLED_OUT = ("cohort_id", "submitted_day")
+DECISION_QUASI_IDENTIFIERS = ("region", "language", "submitted_day")
+
+
+class _Withheld:
+    def __init__(self):
+        self.rows = 0
+        self.people: set[str] = set()
+
+    def add(self, participant: str) -> None:
+        self.rows += 1
+        self.people.add(participant)
+
+
+def _decide(data: CohortData, demographics: dict[str, dict[str, str]], k: int) -> disclosure.CohortDecision:
+    """The cohort's one decision (disclosure.decide_cohort), from all its submissions: the finest
+    rows any export has, so that every export, whatever it filters or pools, shows only less."""
+    rows = []
+    for sub in data.submissions:
+        row = {
+            "participant": sub.participant_hash,
+            "phase": sub.phase,
+            "region": data.cohort.region or "",
+            "language": sub.language,
+            "submitted_day": sub.submitted_day,
+        }
+        row.update({f"demographic.{d}": v for d, v in demographics.get(sub.participant_hash, {}).items()})
+        rows.append(row)
+    demographic_columns = [f"demographic.{d.id}" for d in data.bank.demographics]
+    return disclosure.decide_cohort(rows, [*DECISION_QUASI_IDENTIFIERS, *demographic_columns], k)
+
+
+def _shown(participant: str, decision: disclosure.CohortDecision, day_filtered) -> bool:
+    """No row of a small (cohort, phases taken) group; and under a day filter no row of a participant
+    whose days are suppressed (the filter would give their day back)."""
+    if participant in decision.withheld:
+        return False
+    return not (day_filtered and participant in decision.suppressed)
+
+
+def _apply(row: dict, participant: str, decision: disclosure.CohortDecision, quasi: list[str]) -> None:
+    if participant in decision.suppressed:
+        row.update({column: SUPPRESSED for column in quasi})
+
+
+def _anonymity(rows, quasi, k, pooled, decisions, cohorts) -> Suppression:
+    """What the cohorts' decisions did to this export, counted on its rows, for the metadata."""
+    within = _within(pooled)
+    vectors: dict[str, list] = defaultdict(list)
+    for row in rows:
+        scope = tuple(row[c] for c in within)
+        vectors[row["pseudonym"]].append((scope, row.get("phase", ""), *(str(row.get(c, "")) for c in quasi)))
+    suppressed = [row for row in rows if quasi and row.get(quasi[0]) == SUPPRESSED]
+    return Suppression(
+        k=k,
+        quasi_identifiers=tuple(quasi),
+        participants=len(vectors),
+        classes=len({tuple(sorted(v)) for v in vectors.values()}),
+        suppressed_rows=len(suppressed),
+        suppressed_participants=len({row["pseudonym"] for row in suppressed}),
+        scopes_below_k=sum(1 for data in cohorts if len({s.participant_hash for s in data.submissions}) < k),
+        groups_below_k=sum(decision.groups_below_k for decision in decisions),
+    )
 
 
 def _within(pooled: bool) -> tuple[str, ...]:
-    """Where classes are counted: each cohort, or for a pooled export each bank version (a version
-    used by one cohort only would otherwise point at that cohort's rows)."""
+    """How a pooled export's rows are counted in its metadata: by bank version (rows name no cohort)."""
     return ("bank_id", "bank_version") if pooled else ("cohort_id",)
 
 
@@ -238,11 +336,16 @@ def export_metadata(export: Export, *, generated_on: str, pseudonym_key: str | N
         "k": anonymity.k,
         "quasi_identifiers": list(anonymity.quasi_identifiers),
         "pooled": export.pooled,
-        "classes_counted_within": [*_within(export.pooled), "phases taken"],
+        "classes_counted_within": ["cohort_id", "phases taken"],
         "classes": anonymity.classes,
         "suppressed_value": SUPPRESSED,
         "suppressed_rows": anonymity.suppressed_rows,
         "suppressed_participants": anonymity.suppressed_participants,
+        # no row at all: a (cohort, phases taken) group under k, or under a day filter a participant
+        # whose days are suppressed; they stay in reports' aggregates
+        "withheld_rows": export.withheld_rows,
+        "withheld_participants": export.withheld_participants,
+        "withheld_reason": disclosure.reason(anonymity.k),
         # cohorts (pooled: bank versions) with fewer than k participants: every quasi-identifier suppressed
         "cohorts_below_k": None if export.pooled else anonymity.scopes_below_k,
         "bank_versions_below_k": anonymity.scopes_below_k if export.pooled else None,
@@ -266,6 +369,7 @@ def metadata_headers(metadata: dict) -> dict[str, str]:
         "X-Export-Classes": str(metadata["classes"]),
         "X-Export-Suppressed-Rows": str(metadata["suppressed_rows"]),
         "X-Export-Suppressed-Participants": str(metadata["suppressed_participants"]),
+        "X-Export-Withheld-Rows": str(metadata["withheld_rows"]),
         "X-Export-Pooled": "true" if metadata["pooled"] else "false",
         "X-Export-Pseudonym-Key": metadata["pseudonym_key"]["kind"],
     }

@@ -2,8 +2,9 @@
 
 Columns: bank_id, bank_version, cohorts (space-separated ids), section (phase, topic, language,
 histogram, paired, gain_histogram, item), phase (pre, post or empty), group (topic id, language,
-question id or histogram bin), figure, value (empty where the figure is undefined) and n (the
-number of participants the figure rests on). A long table keeps one header whatever the bank's
+question id or histogram bin), figure, value (empty where the figure is undefined or withheld),
+n (the number of participants the figure rests on) and withheld (why a value is empty though
+defined: "fewer than 5", domain/disclosure.py). A long table keeps one header whatever the bank's
 topics and questions are, and pivots into any wide layout.
 """
 
@@ -14,7 +15,7 @@ import io
 
 from service.domain.models import PHASES
 
-COLUMNS = ["bank_id", "bank_version", "cohorts", "section", "phase", "group", "figure", "value", "n"]
+COLUMNS = ["bank_id", "bank_version", "cohorts", "section", "phase", "group", "figure", "value", "n", "withheld"]
 SUMMARY_FIGURES = (
     "mean_percent",
     "median_percent",
@@ -45,13 +46,19 @@ def report_rows(report: dict) -> list[dict]:
     return [base | row for row in _phase_rows(report) + _paired_rows(report["paired"]) + _item_rows(report)]
 
 
-def _row(section: str, phase: str, group: str, figure: str, value, n: int) -> dict:
-    return {"section": section, "phase": phase, "group": group, "figure": figure, "value": value, "n": n}
+def _row(section: str, phase: str, group: str, figure: str, value, n: int, withheld: str | None = None) -> dict:
+    """`withheld`: why the value (and perhaps n) is empty: a group under k (domain/disclosure.py)."""
+    row = {"section": section, "phase": phase, "group": group, "figure": figure, "value": value, "n": n}
+    return row | {"withheld": withheld}
 
 
 def _summary_rows(section: str, phase: str, group: str, summary: dict) -> list[dict]:
-    n = summary["n"]
-    return [_row(section, phase, group, figure, summary[figure], n) for figure in ("n", *SUMMARY_FIGURES)]
+    n, withheld = summary["n"], summary.get("withheld")
+    reasons = withheld if isinstance(withheld, dict) else dict.fromkeys(("n", *SUMMARY_FIGURES), withheld)
+    return [
+        _row(section, phase, group, figure, summary[figure], n, reasons.get(figure))
+        for figure in ("n", *SUMMARY_FIGURES)
+    ]
 
 
 def _phase_rows(report: dict) -> list[dict]:

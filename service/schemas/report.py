@@ -24,7 +24,17 @@ def _count(description: str) -> fields.Integer:
 class PercentSummarySchema(ma.Schema):
     """Percent scores of a group: the whole phase, one topic or one language."""
 
-    n = _count("participants the figures below are computed from")
+    n = fields.Integer(
+        required=True,
+        allow_none=True,
+        metadata={"description": "participants the figures below are computed from; null when withheld"},
+    )
+    withheld = fields.Raw(
+        metadata={
+            "description": "why figures are null though defined: a group under k (docs/security.md); a text "
+            "for a whole cell of a breakdown, or {figure: text} for min/max of a group under k"
+        }
+    )
     mean_percent = _figure("mean percent score (0-100)")
     median_percent = _figure("median percent score")
     sd_percent = _figure("standard deviation (n - 1), percentage points; null with n < 2")

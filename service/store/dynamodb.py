@@ -158,6 +158,28 @@ class Store:
             ExpressionAttributeValues={":hash": {"S": token_hash}},
         )
 
+    def released_participants(self, cohort_id: str) -> tuple[dict[str, set[str]], int]:
+        """Whose scores the cohort's live figures include, per phase, and the item's version (one GetItem)."""
+        with _translated_errors():
+            answer = self.client.get_item(TableName=self.table_name, Key=items.released_key(cohort_id))
+        return items.released_from_item(answer.get("Item"))
+
+    def release_participants(self, cohort_id: str, released: dict[str, set[str]], version: int) -> bool:
+        """Store a new release unless another request stored one since `version` was read (then False)."""
+        with _translated_errors():
+            try:
+                self.client.put_item(
+                    TableName=self.table_name,
+                    Item=items.released_to_item(cohort_id, released, version + 1),
+                    ConditionExpression="attribute_not_exists(pk) OR version = :version",
+                    ExpressionAttributeValues={":version": {"N": str(version)}},
+                )
+            except ClientError as exc:
+                if _error_code(exc) == "ConditionalCheckFailedException":
+                    return False
+                raise
+        return True
+
     def _update_cohort(self, cohort_id: str, **arguments) -> Cohort:
         """One conditional UpdateItem on a cohort. A failed condition is NotFound when the cohort does
         not exist and CohortClosed when it does (the only other condition any caller sets)."""

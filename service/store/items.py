@@ -238,3 +238,22 @@ def _from_dynamo(value):
     if isinstance(value, (list, set)):
         return [_from_dynamo(v) for v in value]
     return value
+
+
+def released_key(cohort_id: str) -> dict:
+    """The item that says whose scores a cohort's live figures include (domain/disclosure.release)."""
+    return {"pk": {"S": f"COHORT#{cohort_id}"}, "sk": {"S": "RELEASED"}}
+
+
+def released_to_item(cohort_id: str, released: dict[str, set[str]], version: int) -> dict:
+    phases = {phase: {"L": [{"S": person} for person in sorted(people)]} for phase, people in released.items()}
+    return released_key(cohort_id) | {"version": {"N": str(version)}, "released": {"M": phases}}
+
+
+def released_from_item(item: dict | None) -> tuple[dict[str, set[str]], int]:
+    """The released participants per phase and the item's version; ({}, 0) before the first release."""
+    if not item:
+        return {}, 0
+    phases = item.get("released", {}).get("M", {})
+    released = {phase: {value["S"] for value in people.get("L", [])} for phase, people in phases.items()}
+    return released, int(item.get("version", {}).get("N", "0"))

@@ -12,6 +12,7 @@ from marshmallow import RAISE
 
 from service import operations
 from service.errors import N_, NotFound
+from service.exports import ExportQuery
 from service.schemas import api as schemas
 from service.schemas import report as report_schemas
 from service.web import api_export_jobs, api_imports, api_reports, auth, base_url, services
@@ -176,10 +177,12 @@ class Report(MethodView):
     @cohorts_bp.doc(security=BEARER)
     def get(self, cohort_id: str):
         """The cohort's numbers (trainer or coordinator)."""
+        from service.domain.disclosure import disclose_report
         from service.domain.report import cohort_report
 
         cohort, bank = auth.cohort_for_trainer(cohort_id, auth.bearer_token())
-        return cohort_report(bank, operations.cohort_submissions(services(), cohort), cohort_id=cohort.id)
+        report = cohort_report(bank, operations.cohort_submissions(services(), cohort), cohort_id=cohort.id)
+        return disclose_report(report, services().settings.k_anonymity)
 
 
 _EXPORT_DOC = {
@@ -242,6 +245,7 @@ def cohort_json(cohort) -> dict:
     }
 
 
-def _export_response(kind: str, query: dict) -> Response:
-    """One response, or 202 and a job when the export could be too large for one (api_export_jobs)."""
-    return api_export_jobs.export_or_job(kind, query)
+def _export_response(kind: str, arguments: dict) -> Response:
+    """One response, or 202 and a job when the export could be too large for one (api_export_jobs);
+    the query is built here, once, and both paths take it as it is."""
+    return api_export_jobs.export_or_job(ExportQuery.from_arguments(kind, arguments))

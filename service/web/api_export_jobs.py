@@ -11,9 +11,9 @@ from flask import Flask, Response, current_app, jsonify, request, send_file
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from service import export_jobs, observability
+from service import export_jobs, exports, observability
 from service.errors import N_, ExportTooLarge, NotFound
-from service.operations import ExportFile
+from service.exports import ExportFile, ExportQuery
 from service.store.export_files import LocalExportFiles, job_key
 from service.web import auth, base_url, services
 
@@ -25,8 +25,8 @@ def init_app(app: Flask) -> None:
     """The app's export jobs: started on the export function on AWS, in a thread locally."""
     app_services = app.extensions["assess"]
 
-    def build(kind: str, query: dict) -> ExportFile:
-        return export_jobs.build_export_file(app_services, kind, query)
+    def build(query: ExportQuery) -> ExportFile:
+        return exports.build_export(app_services, query)
 
     def run_locally(job_id: str) -> None:
         # A failure is logged and stored as the job's status by run_job; on AWS it also fails the
@@ -42,18 +42,18 @@ def jobs() -> export_jobs.ExportJobs:
     return current_app.extensions["assess.export_jobs"]
 
 
-def export_or_job(kind: str, query: dict) -> Response:
+def export_or_job(query: ExportQuery) -> Response:
     """The export itself when it fits in one response, else 202 and a job that builds it."""
     app_services = services()
     settings = app_services.settings
-    if export_jobs.estimate_rows(app_services, query) > settings.export_sync_max_rows:
-        return _accepted(export_jobs.create_job(jobs(), kind, query))
+    if exports.estimate_rows(app_services, query) > settings.export_sync_max_rows:
+        return _accepted(export_jobs.create_job(jobs(), query))
     try:
         export_file = export_jobs.check_sync_size(
-            export_jobs.build_export_file(app_services, kind, query, max_rows=settings.export_sync_max_rows), settings
+            exports.build_export(app_services, query, max_rows=settings.export_sync_max_rows), settings
         )
     except ExportTooLarge:
-        return _accepted(export_jobs.create_job(jobs(), kind, query))
+        return _accepted(export_jobs.create_job(jobs(), query))
     observability.count(observability.EXPORTS_PRODUCED)
     response = Response(export_file.body, mimetype=export_file.content_type)
     response.headers.update(export_file.headers)

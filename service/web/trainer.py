@@ -16,7 +16,7 @@ from flask_babel import gettext as _
 from markupsafe import Markup
 
 from service import operations
-from service.domain.models import Bank, Cohort
+from service.domain.models import PHASES, Bank, Cohort
 from service.errors import N_, InvalidInput
 from service.web import auth, base_url, formatting, i18n, services
 
@@ -84,18 +84,28 @@ def _live_context(cohort: Cohort, bank: Bank) -> dict:
     """What the live parts show (the counts, the analysis): asked for again at every poll."""
     # Imported here: the participant pages, and so a cold start, need neither the statistics nor
     # the charts.
+    from service.domain.disclosure import disclose_report
     from service.domain.report import cohort_report
     from service.web import charts
 
-    submissions = operations.cohort_submissions(services(), cohort)
-    report = cohort_report(bank, submissions, cohort_id=cohort.id)
+    shown, submissions = operations.live_submissions(services(), cohort)
+    k = services().settings.k_anonymity
+    report = disclose_report(cohort_report(bank, shown, cohort_id=cohort.id), k)
+    report["submitted"] = submission_counts(submissions)
     return {
         "cohort": cohort,
         "bank": bank,
         "report": report,
         "charts": charts.report_charts(report, bank, i18n.current_language(bank.languages), _, formatting.signed),
         "refresh_seconds": REFRESH_SECONDS if cohort.open_phases else None,
+        "k": k,
     }
+
+
+def submission_counts(submissions) -> dict[str, int]:
+    """Counts may move one by one (only score figures move in steps of k): per phase, and paired."""
+    phases = {phase: {sub.participant_hash for sub in submissions if sub.phase == phase} for phase in PHASES}
+    return {phase: len(people) for phase, people in phases.items()} | {"paired": len(phases["pre"] & phases["post"])}
 
 
 def _page_context(cohort: Cohort, bank: Bank) -> dict:

@@ -192,7 +192,9 @@ def test_every_class_of_a_realistic_export_has_k_participants_row_by_row(realist
     figures = check_metadata_export(metadata, rows)
     print(f"\nrealistic submissions export, k={K}: {figures}, metadata: {metadata}")
     assert metadata["k"] == K
-    assert figures["rows"] == metadata["rows"] == sum(len(p.phases) for p in people)
+    # a (cohort, phases taken) group under k has no row (disclosure.py): counted as withheld
+    assert figures["rows"] == metadata["rows"] == sum(len(p.phases) for p in people) - metadata["withheld_rows"]
+    assert metadata["withheld_rows"] > 0 and metadata["withheld_reason"] == f"fewer than {K}"
     assert figures["suppressed_rows"] == metadata["suppressed_rows"]
     assert figures["participant_classes"] == metadata["classes"]
     # not vacuous: suppression happened, a cohort was below k, and many rows still show demographics
@@ -202,12 +204,13 @@ def test_every_class_of_a_realistic_export_has_k_participants_row_by_row(realist
     assert [{k: str(v) if v is not None else "" for k, v in r.items()} for r in jsonl_rows] == rows
 
 
-def test_a_cohort_smaller_than_k_is_exported_without_its_demographics(realistic):
-    people, _metadata, rows, _, _ = realistic
+def test_a_cohort_smaller_than_k_has_no_row_in_a_row_level_export(realistic):
+    """Was: exported without its demographics; but its rows' scores and marks then joined with a
+    pooled export's (issue 13, attack 1). Now its rows are withheld and counted."""
+    people, metadata, rows, _, _ = realistic
     small = next(p.cohort_id for p in people if sum(q.cohort_id == p.cohort_id for q in people) < K)
-    small_rows = [row for row in rows if row["cohort_id"] == small]
-    assert small_rows and all(row["demographic.role"] == SUPPRESSED for row in small_rows)
-    assert all(row["demographic.experience"] == SUPPRESSED for row in small_rows)
+    assert not [row for row in rows if row["cohort_id"] == small]
+    assert metadata["withheld_participants"] >= sum(p.cohort_id == small for p in people)
 
 
 def test_an_employer_who_knows_everything_but_the_score_still_faces_k_candidates(realistic):
@@ -237,7 +240,10 @@ def test_an_employer_who_knows_everything_but_the_score_still_faces_k_candidates
     for person in people:
         candidates = [p for p, own in rows_of.items() if consistent(person, own)]
         group = [q for q in people if q.cohort_id == person.cohort_id and set(q.phases) == set(person.phases)]
-        assert len(candidates) >= min(K, len(group)), person
+        if len(group) < K:  # a small group has no row at all
+            assert not candidates, person
+            continue
+        assert len(candidates) >= K, person
         smallest = min(smallest, len(candidates))
     print(f"\nfewest candidates any participant's employer faces: {smallest}")
 
@@ -251,20 +257,18 @@ def test_the_participants_export_is_k_anonymous_too(realistic, realistic_client)
     assert {"language_pre", "language_post", "region"} <= set(metadata["quasi_identifiers"])
 
 
-def test_a_pooled_export_names_no_cohort_and_keeps_more_demographics(realistic, realistic_client):
+def test_a_pooled_export_names_no_cohort_and_suppresses_what_the_per_cohort_one_does(realistic, realistic_client):
+    """Was: a pooled export kept more demographics (classes counted across a bank version); joined
+    with a per-cohort export on scores and marks it gave them back (issue 13, attack 1). Now both
+    apply the cohort's one decision."""
     _, by_cohort, _, _, _ = realistic
     response = realistic_client.get("/api/v1/exports/submissions?format=zip&pooled=true", headers=EVALUATOR)
     metadata, rows, _, codebook = read_zip(response)
-    assert metadata["pooled"] is True and metadata["classes_counted_within"] == [
-        "bank_id",
-        "bank_version",
-        "phases taken",
-    ]
+    assert metadata["pooled"] is True and metadata["classes_counted_within"] == ["cohort_id", "phases taken"]
     assert "cohort_id" not in rows[0] and "submitted_day" not in rows[0]
     assert "cohort_id" not in {column["name"] for column in codebook["columns"]}
-    figures = check_metadata_export(metadata, rows)
-    print(f"\nrealistic pooled submissions export, k={K}: {figures}")
-    assert figures["suppressed_rows"] < by_cohort["suppressed_rows"]
+    assert metadata["suppressed_rows"] == by_cohort["suppressed_rows"]
+    assert metadata["rows"] == by_cohort["rows"]
 
 
 def test_csv_and_jsonl_carry_the_metadata_in_headers(realistic, realistic_client):
@@ -277,7 +281,7 @@ def test_csv_and_jsonl_carry_the_metadata_in_headers(realistic, realistic_client
     assert response.headers["X-Export-Pseudonym-Key"] == "per-export"
 
 
-def test_a_small_cohort_created_through_the_api_on_dynamodb_is_suppressed_too(client):
+def test_a_small_cohort_created_through_the_api_on_dynamodb_is_withheld_too(client):
     body = {"bank_id": BANK, "bank_version": "2", "label": "Tiny", "region": "Kyiv oblast"}
     cohort_id = client.post("/api/v1/cohorts", json=body, headers=ADMIN).json["cohort_id"]
     for _i in range(3):
@@ -286,7 +290,7 @@ def test_a_small_cohort_created_through_the_api_on_dynamodb_is_suppressed_too(cl
         assert client.post(f"/api/v1/cohorts/{cohort_id}/submissions", json=answer).status_code == 201
     exported = client.get(f"/api/v1/exports/submissions?format=csv&cohort_id={cohort_id}", headers=EVALUATOR)
     rows = list(csv.DictReader(io.StringIO(exported.text.removeprefix("\ufeff"))))
-    assert len(rows) == 3 and {row["demographic.role"] for row in rows} == {SUPPRESSED}
+    assert rows == [] and exported.headers["X-Export-Withheld-Rows"] == "3"
 
 
 def pseudonyms(client, query: str) -> set[str]:
@@ -296,7 +300,8 @@ def pseudonyms(client, query: str) -> set[str]:
 
 def test_two_exports_join_only_when_asked_for_under_the_same_pseudonym_key(realistic_client):
     first, second = pseudonyms(realistic_client, "format=csv"), pseudonyms(realistic_client, "format=csv")
-    assert len(first) == 195 and first.isdisjoint(second)  # each export its own random key
+    # 195 paired participants, less the 3 of the cohort smaller than k (withheld)
+    assert len(first) == 192 and first.isdisjoint(second)  # each export its own random key
     study = pseudonyms(realistic_client, "pseudonym_key=study-a")
     assert study == pseudonyms(realistic_client, "pseudonym_key=study-a")
     assert study.isdisjoint(pseudonyms(realistic_client, "pseudonym_key=study-b")) and study.isdisjoint(first)

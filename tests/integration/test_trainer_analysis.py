@@ -1,9 +1,14 @@
 """The analysis part of the trainer's cohort page: charts with their n, words instead of numbers where the
 data are too few, flagged questions explained, results by language; in English and Ukrainian."""
 
+import dataclasses
 import re
 import xml.etree.ElementTree as ET
 
+import pytest
+
+from service.settings import Settings
+from tests.conftest import ENVIRONMENT
 from tests.integration.test_api_basics import create_cohort, submit
 from tests.integration.test_trainer_page import trainer_login
 
@@ -11,6 +16,13 @@ RIGHT = {"q1": ["b"], "q2": ["a", "c"], "q3": ["d"]}
 Q1_ONLY = {"q1": ["b"]}
 Q3_ONLY = {"q3": ["d"]}
 NOTHING = {"q1": ["a"]}
+
+
+@pytest.fixture
+def settings():
+    """These tests are about the page and its charts with hand-countable classes, so every figure
+    is shown from one participant on (k = 1); disclosure control is tested in test_insider_attacks."""
+    return dataclasses.replace(Settings.from_environment(dict(ENVIRONMENT)), k_anonymity=1)
 
 
 def page_for(client, answers_by_participant, lang="en"):

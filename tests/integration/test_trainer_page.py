@@ -1,9 +1,21 @@
 """The trainer's cohort page: reached by the secret link, which moves into a cookie."""
 
+import dataclasses
 import uuid
 
+import pytest
+
+from service.settings import Settings
 from service.web import trainer
+from tests.conftest import ENVIRONMENT
 from tests.integration.test_api_basics import create_cohort
+
+
+@pytest.fixture
+def settings():
+    """These tests are about the page and its charts with hand-countable classes, so every figure
+    is shown from one participant on (k = 1); disclosure control is tested in test_insider_attacks."""
+    return dataclasses.replace(Settings.from_environment(dict(ENVIRONMENT)), k_anonymity=1)
 
 
 def trainer_login(client, created):

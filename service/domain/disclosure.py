@@ -1,0 +1,130 @@
+"""Disclosure control: what any output may show of a group, so that nobody can be singled out.
+
+Who tries (docs/security.md): a trainer or an evaluator who knows who sat in the room, their role
+and their language, and wants one person's score. Every output passes through here: the trainer
+page, live.json and the projector (`release` and `disclose_report`), the cohort and evaluator
+reports in JSON, CSV and the CLI (`disclose_report`), and every export with its codebook and
+metadata (`decide_cohort` and `release_rows`). No output computes its own suppression.
+
+- A cell of a breakdown by something a colleague may know (language, a demographic, a region, a
+  day, a cohort inside a pooled report) with fewer than k participants shows no figure, only that
+  it is small; the cells withheld must hold k or more participants together (else the next
+  smallest cell is withheld too), so that the total minus the other cells gives nothing back.
+- The lowest and highest score of a group under k are withheld: they are one person's score.
+- The live view's score figures change in steps of k participants (or when the phase closes).
+- What an export shows of a participant is decided once, on the whole cohort, and applied the same
+  way in every export, so that joining two exports makes no class smaller than k.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from service.domain.anonymity import SUPPRESSED, k_anonymize
+
+WITHHELD = "withheld"
+SUMMARY_FIGURES = (
+    "mean_percent",
+    "median_percent",
+    "sd_percent",
+    "min_percent",
+    "max_percent",
+    "skewness",
+    "kurtosis",
+)
+EXTREMES = ("min_percent", "max_percent")
+
+
+def reason(k: int) -> str:
+    """The one thing a withheld cell says: that it is small, not how small."""
+    return f"fewer than {k}"
+
+
+# Reports: the cohort page, live.json, the projector, the report JSON and CSV, evaluator reports.
+
+
+def disclose_report(report: Mapping, k: int) -> dict:
+    """A copy of a report (domain/report.cohort_report) safe to show: breakdowns by language
+    withheld cell by cell (with complementary suppression), min and max withheld for groups under k."""
+    shown = copy.deepcopy(dict(report))
+    for summary in shown["phases"].values():
+        _withhold_extremes(summary, summary["n"], k)
+        for topic in summary["by_topic"].values():
+            _withhold_extremes(topic, summary["n"], k)
+        summary["by_language"] = disclose_breakdown(summary["by_language"], k)
+    return shown
+
+
+def disclose_breakdown(cells: Mapping[str, Mapping], k: int) -> dict[str, dict]:
+    """Cells (each a summary with its `n`) of one breakdown: every cell under k withheld, and then
+    the smallest shown cells too until the withheld ones hold k or more participants (or all are)."""
+    hidden = {name for name, cell in cells.items() if 0 < cell["n"] < k}  # an empty cell is nobody's
+    people = sum(cells[name]["n"] for name in hidden)
+    for name in sorted(set(cells) - hidden, key=lambda name: (cells[name]["n"], name)):
+        if people == 0 or people >= k:
+            break
+        hidden.add(name)
+        people += cells[name]["n"]
+    return {name: _withheld_cell(cell, k) if name in hidden else dict(cell) for name, cell in cells.items()}
+
+
+def _withheld_cell(cell: Mapping, k: int) -> dict:
+    return {**{name: None for name in cell}, WITHHELD: reason(k)}
+
+
+def _withhold_extremes(summary: dict, n: int, k: int) -> None:
+    if 0 < n < k:
+        summary.update({name: None for name in EXTREMES})
+        summary[WITHHELD] = {name: reason(k) for name in EXTREMES}
+
+
+# The live view: score figures in steps of k.
+
+
+def release(submitted: set[str], released: set[str], k: int, *, phase_open: bool) -> set[str] | None:
+    """The participants whose scores a phase's live figures may include from now on, or None to keep
+    those released before. New figures only when k or more have submitted since the last release,
+    or when the phase is closed: then one newcomer's score cannot be read off the difference."""
+    waiting = submitted - released
+    if not waiting:
+        return None
+    if not phase_open or len(waiting) >= k:
+        return set(submitted)
+    return None
+
+
+# Exports: one decision per cohort, applied the same way in every export.
+
+
+@dataclass(frozen=True)
+class CohortDecision:
+    """What every export may show of one cohort's participants (keys: stored participant hashes)."""
+
+    suppressed: frozenset[str]  # quasi-identifiers replaced by "suppressed" in every export
+    withheld: frozenset[str]  # in a (cohort, phases taken) group under k: no row in any export
+    groups_below_k: int
+
+
+def decide_cohort(rows: Iterable[Mapping], quasi_identifiers: list[str], k: int) -> CohortDecision:
+    """Decide on one whole cohort, from one row per submission (`participant`, `phase` and the
+    quasi-identifiers: region, language, day, every demographic): k-anonymity as `anonymity.py`
+    counts it. Day filters, pooling and the choice of table only ever take away from this."""
+    copies = [dict(row, cohort_id="") for row in rows]
+    k_anonymize(copies, quasi_identifiers, k, participant="participant")
+    suppressed = {row["participant"] for row in copies if quasi_identifiers and row[quasi_identifiers[0]] == SUPPRESSED}
+    phases_of: dict[str, set[str]] = defaultdict(set)
+    for row in copies:
+        phases_of[row["participant"]].add(row["phase"])
+    groups: dict[frozenset[str], set[str]] = defaultdict(set)
+    for person, phases in phases_of.items():
+        groups[frozenset(phases)].add(person)
+    small = [members for members in groups.values() if len(members) < k]
+    withheld = frozenset(person for members in small for person in members)
+    return CohortDecision(frozenset(suppressed - withheld), withheld, len(small))
+
+
+def in_days(days: Iterable[str], day_from: str | None, day_to: str | None) -> bool:
+    return all((not day_from or day >= day_from) and (not day_to or day <= day_to) for day in days)
