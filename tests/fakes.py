@@ -38,7 +38,13 @@ class InMemoryStore:
     def close_cohort(self, cohort_id: str, closed_at: str) -> Cohort:
         cohort = self._existing(cohort_id)
         closed = {"pre": False, "post": False}
-        return self._save(replace(cohort, phases=closed, closed_at=cohort.closed_at or closed_at))
+        return self._save(replace(cohort, phases=closed, closed_at=cohort.closed_at or closed_at, linkage_salt=None))
+
+    def delete_cohort(self, cohort_id: str) -> int:
+        doomed = [key for key in self.items if key[0] == f"COHORT#{cohort_id}"]
+        for key in doomed:
+            del self.items[key]
+        return len(doomed)
 
     def set_trainer_token_hash(self, cohort_id: str, token_hash: str) -> Cohort:
         return self._save(replace(self._existing(cohort_id), trainer_token_hash=token_hash))
