@@ -156,6 +156,30 @@ def create_cohort(bank_id, bank_version, label, language, region, closed):
     click.echo("The trainer link is shown only this once.")
 
 
+@cohorts.command("delete")
+@click.argument("cohort_id")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+def delete_cohort(cohort_id, yes):
+    """Erase a cohort and all its answers from the configured DynamoDB (cannot be undone)."""
+    from service import operations
+    from service.errors import ServiceError
+
+    app = _app_on_configured_store()
+    services = app.extensions["assess"]
+    cohort = services.store.get_cohort(cohort_id)
+    if cohort is None:
+        raise click.ClickException(f"no such cohort: {cohort_id}")
+    if not yes:
+        click.confirm(
+            f"Erase cohort {cohort.id} ({cohort.label}) and every answer of it? This cannot be undone", abort=True
+        )
+    try:
+        deleted = operations.delete_cohort(services, cohort_id)
+    except ServiceError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Deleted cohort {cohort_id}: {deleted} items (the cohort and its submissions).")
+
+
 def _app_on_configured_store():
     """The app on the DynamoDB the environment names; locally that is the endpoint `serve` printed."""
     from service import local

@@ -10,11 +10,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from service import observability
-from service.domain import codes
+from service.domain import codes, linkage
 from service.domain.banks import BankRegistry
 from service.domain.models import PHASES, Bank, Cohort, Submission
 from service.domain.scoring import AnswerError, check_answers, score_submission
-from service.errors import N_, CohortClosed, InvalidInput, NotFound, PhaseClosed
+from service.errors import N_, CohortClosed, Conflict, InvalidInput, NotFound, PhaseClosed
 from service.observability import logger
 from service.settings import Settings, token_sha256
 from service.store.dynamodb import Store
@@ -42,6 +42,11 @@ class SubmitResult:
     submission: Submission
     participant_code: str
     created: bool
+
+
+def expires_at(settings: Settings) -> int:
+    """When an item written now is deleted by DynamoDB's TTL (epoch seconds): the retention period."""
+    return int(datetime.now(UTC).timestamp()) + settings.retention_days * 86400
 
 
 def now_to_the_minute() -> str:
@@ -94,6 +99,8 @@ def create_cohort(
         trainer_token_hash=token_hash(trainer_token),
         created_at=now_to_the_minute(),
         shuffle=shuffle,
+        linkage_salt=linkage.new_linkage_salt(),
+        expires_at=expires_at(services.settings),
     )
     services.store.create_cohort(cohort)
     logger.info("cohort created", extra={"cohort_id": cohort.id, "bank_id": bank.id, "bank_version": bank.version})
@@ -127,6 +134,16 @@ def close_cohort(services: Services, cohort_id: str) -> Cohort:
     return cohort
 
 
+def delete_cohort(services: Services, cohort_id: str) -> int:
+    """Erase a cohort and everything stored of it (coordinator): afterwards every route of it answers
+    404, and only the table's point-in-time backups hold it, until they age out (docs/security.md)."""
+    if services.store.get_cohort(cohort_id) is None:
+        raise NotFound(N_("no such cohort"))
+    deleted = services.store.delete_cohort(cohort_id)
+    logger.info("cohort deleted", extra={"cohort_id": cohort_id, "items": deleted})
+    return deleted
+
+
 def rotate_trainer_token(services: Services, cohort_id: str) -> NewCohort:
     """A new trainer secret for a cohort (coordinator), shown once; the old one stops working at once."""
     trainer_token = secrets.token_urlsafe(24)
@@ -151,7 +168,13 @@ def submit(
 
     Without a code (a first pre-test) the code is derived from a keyed hash of the submission id,
     so a retried submit gets the same code and so hits the same stored item instead of a new one.
+    A retry gets the stored result and code only when it sends what was stored (domain/linkage.py).
     """
+    if not linkage.is_random_uuid(submission_id):
+        raise InvalidInput(
+            N_("the submission id must be a random (version 4) UUID"),
+            {"submission_id": N_("a random (version 4) UUID, made anew for each test")},
+        )
     if phase not in PHASES:
         raise InvalidInput(N_("unknown phase"), {"phase": N_("a phase is pre or post")})
     if cohort.closed:
@@ -165,18 +188,19 @@ def submit(
     except AnswerError as exc:
         raise InvalidInput(N_("some answers do not belong to this test"), exc.fields) from None
     chosen_demographics = _check_demographics(bank, demographics or {})
+    key = linkage.cohort_key(services.settings.hmac_key, cohort.linkage_salt)
     if participant_code:
         try:
             code = codes.format_code(codes.normalise_code(participant_code))
         except codes.CodeError as exc:
             raise InvalidInput(str(exc), {"participant_code": str(exc)}) from None
     else:
-        code = codes.code_from_seed(services.settings.hmac_key, submission_id)
+        code = codes.code_from_seed(key, submission_id)
     submission = Submission(
         cohort_id=cohort.id,
         phase=phase,
-        participant_hash=codes.participant_hash(services.settings.hmac_key, cohort.id, code),
-        submission_id=submission_id,
+        participant_hash=codes.participant_hash(key, cohort.id, code),
+        submission_id=linkage.submission_id_hash(key, submission_id),
         language=language,
         answers=checked,
         score=score_submission(bank, checked),
@@ -185,8 +209,12 @@ def submit(
         bank_sha256=bank.sha256,
         submitted_at=now_to_the_minute(),
         demographics=chosen_demographics,
+        expires_at=expires_at(services.settings),
     )
     stored, created = services.store.put_submission(submission)
+    if not created and not linkage.same_answers(stored, phase, checked, chosen_demographics):
+        # The same submission id with other answers: a retry key is no way to read someone's code.
+        raise Conflict(N_("this test was sent before with other answers"))
     if created:
         observability.count(observability.SUBMISSIONS_STORED)
     logger.info(
@@ -197,7 +225,8 @@ def submit(
 
 def participant_history(services: Services, cohort: Cohort, participant_code: str) -> dict[str, Submission]:
     """Both phases of the participant holding this code (for the result page's pre vs post)."""
-    digest = codes.participant_hash(services.settings.hmac_key, cohort.id, participant_code)
+    key = linkage.cohort_key(services.settings.hmac_key, cohort.linkage_salt)
+    digest = codes.participant_hash(key, cohort.id, participant_code)
     return services.store.participant_submissions(cohort.id, digest)
 
 
@@ -257,7 +286,7 @@ def live_submissions(services: Services, cohort: Cohort) -> tuple[list[Submissio
         step = release(submitted, before, services.settings.k_anonymity, phase_open=cohort.is_open(phase))
         released[phase] = step if step is not None else before & submitted
     if any(released[phase] != stored.get(phase, set()) for phase in PHASES) and not (
-        services.store.release_participants(cohort.id, released, version)
+        services.store.release_participants(cohort.id, released, version, cohort.expires_at)
     ):
         stored, _ = services.store.released_participants(cohort.id)  # another poll released first
         released = {phase: stored.get(phase, set()) for phase in PHASES}

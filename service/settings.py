@@ -82,6 +82,7 @@ class Settings:
     banks_dir: Path
     public_url: str | None = None
     k_anonymity: int = 5
+    retention_days: int = 730  # items are deleted by DynamoDB's TTL this long after they were written
     max_body_bytes: int = 64 * 1024
     trusted_proxies: int = 0
     demo_cohort_id: str | None = None
@@ -127,6 +128,7 @@ class Settings:
             banks_dir=Path(env.get("ASSESS_BANKS_DIR") or REPOSITORY / "question_banks"),
             public_url=(env.get("ASSESS_PUBLIC_URL") or "").rstrip("/") or None,
             k_anonymity=_positive_int(env, "ASSESS_K_ANONYMITY", 5),
+            retention_days=_positive_int(env, "ASSESS_RETENTION_DAYS", 730),
             max_body_bytes=_positive_int(env, "ASSESS_MAX_BODY_BYTES", 64 * 1024),
             trusted_proxies=_positive_int(env, "ASSESS_TRUSTED_PROXIES", 0, minimum=0),
             regions=_regions(env.get("ASSESS_REGIONS")),

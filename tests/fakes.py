@@ -38,7 +38,13 @@ class InMemoryStore:
     def close_cohort(self, cohort_id: str, closed_at: str) -> Cohort:
         cohort = self._existing(cohort_id)
         closed = {"pre": False, "post": False}
-        return self._save(replace(cohort, phases=closed, closed_at=cohort.closed_at or closed_at))
+        return self._save(replace(cohort, phases=closed, closed_at=cohort.closed_at or closed_at, linkage_salt=None))
+
+    def delete_cohort(self, cohort_id: str) -> int:
+        doomed = [key for key in self.items if key[0] == f"COHORT#{cohort_id}"]
+        for key in doomed:
+            del self.items[key]
+        return len(doomed)
 
     def set_trainer_token_hash(self, cohort_id: str, token_hash: str) -> Cohort:
         return self._save(replace(self._existing(cohort_id), trainer_token_hash=token_hash))
@@ -79,10 +85,14 @@ class InMemoryStore:
     def released_participants(self, cohort_id: str) -> tuple[dict[str, set[str]], int]:
         return items.released_from_item(self.items.get((f"COHORT#{cohort_id}", "RELEASED")))
 
-    def release_participants(self, cohort_id: str, released: dict[str, set[str]], version: int) -> bool:
+    def release_participants(
+        self, cohort_id: str, released: dict[str, set[str]], version: int, expires_at: int | None = None
+    ) -> bool:
         if self.released_participants(cohort_id)[1] != version:
             return False
-        self.items[(f"COHORT#{cohort_id}", "RELEASED")] = items.released_to_item(cohort_id, released, version + 1)
+        self.items[(f"COHORT#{cohort_id}", "RELEASED")] = items.released_to_item(
+            cohort_id, released, version + 1, expires_at
+        )
         return True
 
     def _existing(self, cohort_id: str) -> Cohort:

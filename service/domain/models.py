@@ -130,6 +130,8 @@ class Cohort:
     closed_at: str | None = None  # set once by the coordinator: closed for good, never reopened
     shuffle: bool = False  # question and option order shuffled per participant (scoring uses ids)
     imported_at: str | None = None  # set when a room's cohort was uploaded here (service/imports.py)
+    linkage_salt: str | None = None  # the cohort's linkage key's salt (domain/linkage.py); deleted at close
+    expires_at: int | None = None  # epoch seconds: DynamoDB's TTL deletes the item after (retention)
 
     @property
     def closed(self) -> bool:
@@ -150,7 +152,7 @@ class Submission:
     cohort_id: str
     phase: str
     participant_hash: str
-    submission_id: str
+    submission_id: str  # stored as a keyed hash of the client's id (domain/linkage.py); older items: the id
     language: str
     answers: dict[str, tuple[str, ...]]
     score: Score
@@ -159,6 +161,7 @@ class Submission:
     bank_sha256: str
     submitted_at: str  # ISO 8601, UTC, truncated to the minute
     demographics: dict[str, str] = field(default_factory=dict)
+    expires_at: int | None = None  # epoch seconds: DynamoDB's TTL deletes the item after (retention)
 
     @property
     def submitted_day(self) -> str:

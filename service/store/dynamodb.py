@@ -103,6 +103,36 @@ class Store:
         item = answer.get("Item")
         return items.submission_from_item(item) if item else None
 
+    def delete_cohort(self, cohort_id: str) -> int:
+        """Delete a cohort's every item (its submissions and whatever else is in its partition, then the
+        cohort item last, so that a delete cut short can be run again); the number of items deleted.
+        Keys come from a Query of the partition, never a Scan; deletes go 25 to a BatchWriteItem."""
+        keys = [
+            {"pk": item["pk"], "sk": item["sk"]}
+            for item in self._query(
+                KeyConditionExpression="pk = :pk",
+                ExpressionAttributeValues={":pk": {"S": f"COHORT#{cohort_id}"}},
+                ProjectionExpression="pk, sk",
+                ConsistentRead=True,
+            )
+        ]
+        keys.sort(key=lambda key: key["sk"]["S"] == "COHORT")  # the cohort item last
+        for start in range(0, len(keys), 25):
+            requests = [{"DeleteRequest": {"Key": key}} for key in keys[start : start + 25]]
+            self._batch_write(requests)
+        return len(keys)
+
+    def _batch_write(self, requests: list[dict]) -> None:
+        """One BatchWriteItem, its unprocessed requests sent again (with a short back-off) until none is left."""
+        for attempt in range(8):
+            with _translated_errors():
+                answer = self.client.batch_write_item(RequestItems={self.table_name: requests})
+            requests = answer.get("UnprocessedItems", {}).get(self.table_name, [])
+            if not requests:
+                return
+            time.sleep(min(0.05 * 2**attempt, 1.0))
+        raise Unavailable(N_("the database is busy; please try again in a moment"))
+
     def _put_new(self, item: dict) -> bool:
         with _translated_errors():
             try:
@@ -139,11 +169,12 @@ class Store:
         )
 
     def close_cohort(self, cohort_id: str, closed_at: str) -> Cohort:
-        """Close a cohort for good: both phases closed, `closed_at` set once (closing again keeps the first)."""
+        """Close a cohort for good: both phases closed, `closed_at` set once (closing again keeps the first),
+        and the salt of its linkage key deleted, so no code can be tested against its hashes any more."""
         closed = {"M": {"open": {"BOOL": False}}}
         return self._update_cohort(
             cohort_id,
-            UpdateExpression="SET closed_at = if_not_exists(closed_at, :at), #phases = :phases",
+            UpdateExpression="SET closed_at = if_not_exists(closed_at, :at), #phases = :phases REMOVE linkage_salt",
             ConditionExpression="attribute_exists(pk)",
             ExpressionAttributeNames={"#phases": "phases"},
             ExpressionAttributeValues={":at": {"S": closed_at}, ":phases": {"M": {"pre": closed, "post": closed}}},
@@ -164,13 +195,15 @@ class Store:
             answer = self.client.get_item(TableName=self.table_name, Key=items.released_key(cohort_id))
         return items.released_from_item(answer.get("Item"))
 
-    def release_participants(self, cohort_id: str, released: dict[str, set[str]], version: int) -> bool:
+    def release_participants(
+        self, cohort_id: str, released: dict[str, set[str]], version: int, expires_at: int | None = None
+    ) -> bool:
         """Store a new release unless another request stored one since `version` was read (then False)."""
         with _translated_errors():
             try:
                 self.client.put_item(
                     TableName=self.table_name,
-                    Item=items.released_to_item(cohort_id, released, version + 1),
+                    Item=items.released_to_item(cohort_id, released, version + 1, expires_at),
                     ConditionExpression="attribute_not_exists(pk) OR version = :version",
                     ExpressionAttributeValues={":version": {"N": str(version)}},
                 )

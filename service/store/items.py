@@ -17,6 +17,7 @@ from service.domain.models import Cohort, Score, Submission, TopicScore
 from service.errors import StoredDataError
 
 SCHEMA_VERSION = 1
+TTL_ATTRIBUTE = "expires_at"  # the table's TimeToLiveSpecification (serverless/template.yaml, store/table.py)
 _serializer = TypeSerializer()
 _deserializer = TypeDeserializer()
 
@@ -61,6 +62,8 @@ def cohort_to_item(cohort: Cohort) -> dict:
             "closed_at": cohort.closed_at,
             "shuffle": cohort.shuffle,
             "imported_at": cohort.imported_at,
+            "linkage_salt": cohort.linkage_salt,
+            TTL_ATTRIBUTE: cohort.expires_at,
         }
     )
 
@@ -84,6 +87,8 @@ def cohort_from_item(item: dict) -> Cohort:
         closed_at=_field(data, "cohort", "closed_at", str, None),
         shuffle=_field(data, "cohort", "shuffle", bool, False),
         imported_at=_field(data, "cohort", "imported_at", str, None),
+        linkage_salt=_field(data, "cohort", "linkage_salt", str, None),
+        expires_at=_field(data, "cohort", TTL_ATTRIBUTE, int, None),
     )
 
 
@@ -135,6 +140,7 @@ def submission_to_item(submission: Submission) -> dict:
                 topic: {"points": t.points, "max_points": t.max_points, "percent": t.percent}
                 for topic, t in score.by_topic.items()
             },
+            TTL_ATTRIBUTE: submission.expires_at,
         }
     )
 
@@ -175,6 +181,7 @@ def submission_from_item(item: dict) -> Submission:
         bank_sha256=_field(data, kind, "bank_sha256", str),
         submitted_at=_field(data, kind, "submitted_at", str),
         demographics={str(key): str(value) for key, value in demographics.items()},
+        expires_at=_field(data, kind, TTL_ATTRIBUTE, int, None),
     )
 
 
@@ -245,9 +252,13 @@ def released_key(cohort_id: str) -> dict:
     return {"pk": {"S": f"COHORT#{cohort_id}"}, "sk": {"S": "RELEASED"}}
 
 
-def released_to_item(cohort_id: str, released: dict[str, set[str]], version: int) -> dict:
+def released_to_item(
+    cohort_id: str, released: dict[str, set[str]], version: int, expires_at: int | None = None
+) -> dict:
+    """It holds participant hashes, so it expires with its cohort (retention) and goes when it is deleted."""
     phases = {phase: {"L": [{"S": person} for person in sorted(people)]} for phase, people in released.items()}
-    return released_key(cohort_id) | {"version": {"N": str(version)}, "released": {"M": phases}}
+    item = released_key(cohort_id) | {"version": {"N": str(version)}, "released": {"M": phases}}
+    return item | ({TTL_ATTRIBUTE: {"N": str(expires_at)}} if expires_at is not None else {})
 
 
 def released_from_item(item: dict | None) -> tuple[dict[str, set[str]], int]:

@@ -11,7 +11,10 @@ that exports and listings find cohorts with a Query, never a Scan.
 
 from __future__ import annotations
 
+import contextlib
+
 COHORTS_INDEX = "cohorts_by_created"
+TIME_TO_LIVE = {"AttributeName": "expires_at", "Enabled": True}  # retention: DynamoDB deletes expired items
 
 KEY_SCHEMA = [
     {"AttributeName": "pk", "KeyType": "HASH"},
@@ -50,4 +53,7 @@ def create_table(client, table_name: str) -> bool:
         return False
     client.create_table(**table_definition(table_name))
     client.get_waiter("table_exists").wait(TableName=table_name, WaiterConfig={"Delay": 1, "MaxAttempts": 60})
+    # dynalite has no TTL: items keep their expires_at there and nothing deletes them locally.
+    with contextlib.suppress(client.exceptions.ClientError):
+        client.update_time_to_live(TableName=table_name, TimeToLiveSpecification=TIME_TO_LIVE)
     return True

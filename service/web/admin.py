@@ -139,7 +139,7 @@ def cohort(cohort_id: str):
     return _cohort_page(cohort_id)
 
 
-def _cohort_page(cohort_id: str, close_error: str | None = None) -> str:
+def _cohort_page(cohort_id: str, close_error: str | None = None, delete_error: str | None = None) -> str:
     cohort, bank = operations.find_cohort(services(), cohort_id)
     taken = services().store.participant_phases(cohort.id).values()
     counts = {phase: sum(phase in phases for phases in taken) for phase in PHASES}
@@ -153,6 +153,7 @@ def _cohort_page(cohort_id: str, close_error: str | None = None) -> str:
         participant_url=participant_url,
         qr_svg=_qr(participant_url),
         close_error=close_error,
+        delete_error=delete_error,
     )
 
 
@@ -178,6 +179,15 @@ def close_cohort(cohort_id: str):
         return _cohort_page(cohort_id, close_error=_("Tick the box to confirm.")), 422
     operations.close_cohort(services(), cohort_id)
     return redirect(url_for("admin.cohort", cohort_id=cohort_id), 303)
+
+
+@bp.post("/cohorts/<cohort_id>/delete")
+def delete_cohort(cohort_id: str):
+    """Erase the cohort and its answers (the data-protection officer's "right to erasure" for a class)."""
+    if request.form.get("confirm") != "yes":
+        return _cohort_page(cohort_id, delete_error=_("Tick the box to confirm.")), 422
+    operations.delete_cohort(services(), cohort_id)
+    return redirect(url_for("admin.cohorts"), 303)
 
 
 @bp.get("/banks")

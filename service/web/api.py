@@ -120,6 +120,15 @@ class CohortResource(MethodView):
         phases = {phase: state["open"] for phase, state in body["phases"].items()}
         return cohort_json(operations.set_phases(services(), cohort_id, phases))
 
+    @cohorts_bp.response(204)
+    @cohorts_bp.doc(security=BEARER)
+    def delete(self, cohort_id: str):
+        """Erase the cohort and all its submissions (coordinator). Afterwards every route of it answers 404;
+        only the table's point-in-time backups keep it, for 35 days (docs/security.md)."""
+        auth.require_coordinator()
+        operations.delete_cohort(services(), cohort_id)
+        return "", 204
+
 
 @cohorts_bp.route("/<cohort_id>/trainer-token")
 class TrainerToken(MethodView):

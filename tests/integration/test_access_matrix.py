@@ -124,6 +124,7 @@ ACCESS: dict[tuple[str, str], Case] = {
     ),
     ("POST", "/api/v1/cohorts/<cohort_id>/trainer-token"): Case(only(200, "coordinator", others=401)),
     ("POST", "/api/v1/cohorts/<cohort_id>/close"): Case(only(200, "coordinator", others=401)),
+    ("DELETE", "/api/v1/cohorts/<cohort_id>"): Case(only(204, "coordinator", others=401)),
     # a room's cohorts uploaded from a laptop: the coordinator's; an empty item is refused as no item
     ("PUT", "/api/v1/imports/cohorts/<cohort_id>"): Case(
         only(422, "coordinator", others=401), json=lambda w, r: {"cohort": {}}, creates=True
@@ -153,6 +154,7 @@ ACCESS: dict[tuple[str, str], Case] = {
     ("POST", "/admin/cohorts/<cohort_id>/phases"): console(303, form=console_form(phase="post", open="0")),
     ("POST", "/admin/cohorts/<cohort_id>/trainer-link"): console(200, form=console_form()),
     ("POST", "/admin/cohorts/<cohort_id>/close"): console(303, form=console_form(confirm="yes")),
+    ("POST", "/admin/cohorts/<cohort_id>/delete"): console(303, form=console_form(confirm="yes")),
 }
 LOGIN_PAGE = "/admin/login"
 
@@ -289,6 +291,8 @@ def test_route_answers_each_role_with_its_exact_status(world, method, rule, role
     assert_security_headers(response, case)
     if case.refused == 303 and case.refuses(role):
         assert response.headers["Location"].endswith(LOGIN_PAGE)  # sent to log in, not let through
+    elif role == "coordinator" and rule == "/admin/cohorts/<cohort_id>/delete":
+        assert response.headers["Location"].endswith("/admin")  # the cohort is gone: back to the list
     elif role == "coordinator" and rule.startswith("/admin/cohorts/<cohort_id>") and response.status_code == 303:
         assert response.headers["Location"].endswith(f"/admin/cohorts/{world.cohort_id}")
     if rule.startswith("/api/") and response.status_code >= 400:

@@ -5,6 +5,7 @@ import io
 import json
 import secrets
 import shutil
+import uuid
 from pathlib import Path
 
 import pytest
@@ -87,14 +88,14 @@ def reported_cohort(runner, settings, store):
     codes = []
     for answers in (right, {}):
         result = operations.submit(
-            services, cohort, bank, submission_id=f"s-{len(codes)}", phase="pre", language="uk", answers=answers
+            services, cohort, bank, submission_id=str(uuid.uuid4()), phase="pre", language="uk", answers=answers
         )
         codes.append(result.participant_code)
     operations.submit(
         services,
         cohort,
         bank,
-        submission_id="s-post",
+        submission_id=str(uuid.uuid4()),
         phase="post",
         language="en",
         answers=right,

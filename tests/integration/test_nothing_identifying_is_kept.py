@@ -11,7 +11,7 @@ import zipfile
 
 import pytest
 
-from service.domain import codes
+from service.domain import codes, linkage
 from tests.conftest import ADMIN, ENVIRONMENT, EVALUATOR, all_items, moto_app
 
 BANK, VERSION = "online-child-safety", "2"
@@ -128,9 +128,19 @@ def test_export_files_hold_no_code_token_secret_stored_hash_or_free_text(flow):
 def test_a_stored_hash_cannot_be_turned_back_into_a_code_without_the_key(flow):
     stored = {item["participant_hash"]["S"] for item in flow["stored"] if "participant_hash" in item}
     cohort_id = flow["stored"][0]["cohort_id"]["S"]
-    key = ENVIRONMENT["ASSESS_HMAC_KEY"].encode()
+    salt = next(item["linkage_salt"]["S"] for item in flow["before"] if "linkage_salt" in item)  # while open
+    key = linkage.cohort_key(ENVIRONMENT["ASSESS_HMAC_KEY"].encode(), salt)  # the cohort's own key
     assert {codes.participant_hash(key, cohort_id, code) for code in flow["codes"]} == stored
+    server_key = ENVIRONMENT["ASSESS_HMAC_KEY"].encode()  # the server secret alone is not enough
+    assert not {codes.participant_hash(server_key, cohort_id, code) for code in flow["codes"]} & stored
     assert not {codes.participant_hash(b"another key", cohort_id, code) for code in flow["codes"]} & stored
+
+
+def test_closing_the_cohort_destroys_its_linkage_key(flow):
+    """Once closed for good, nobody (the operator with the server secret and the table included) can
+    make the key the stored hashes were made with: its salt is gone from the only place it was."""
+    assert any("linkage_salt" in item for item in flow["before"])
+    assert not any("linkage_salt" in item for item in flow["stored"])
 
 
 def test_times_are_stored_to_the_minute_only(flow):

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from service.store.table import ATTRIBUTE_DEFINITIONS, GLOBAL_SECONDARY_INDEXES, KEY_SCHEMA
+from service.store.table import ATTRIBUTE_DEFINITIONS, GLOBAL_SECONDARY_INDEXES, KEY_SCHEMA, TIME_TO_LIVE
 
 ROOT = Path(__file__).resolve().parents[2]
 TEMPLATE = ROOT / "serverless" / "template.yaml"
@@ -42,6 +42,7 @@ def test_template_table_matches_the_store_definition():
     assert table["KeySchema"] == KEY_SCHEMA
     assert table["AttributeDefinitions"] == ATTRIBUTE_DEFINITIONS
     assert table["GlobalSecondaryIndexes"] == GLOBAL_SECONDARY_INDEXES
+    assert table["TimeToLiveSpecification"] == TIME_TO_LIVE
     assert table["BillingMode"] == "PAY_PER_REQUEST"
     assert table["PointInTimeRecoverySpecification"] == {"PointInTimeRecoveryEnabled": True}
     assert table["SSESpecification"] == {"SSEEnabled": True}
