@@ -52,10 +52,15 @@ def describe(values: Sequence[float]) -> dict:
         summary["mean"] = ordered[0]
         summary["sd"] = 0.0 if n >= 2 else None
         return summary
-    mean = math.fsum(data) / n
-    summary["mean"] = mean
+    # Worked on data / 2^e with |data / 2^e| < 2, so powers of deviations cannot overflow; scaling by
+    # a power of two is exact, so the figures of ordinary data are the same to the last bit.
+    scale = math.ldexp(1.0, math.frexp(max(-ordered[0], ordered[-1]))[1] - 1)
+    scaled = [value / scale for value in data]
+    mean = math.fsum(scaled) / n
+    summary["mean"] = mean * scale
     if n >= 2:
-        summary.update(_moments(data, mean))
+        moments = _moments(scaled, mean)
+        summary.update(moments, sd=moments["sd"] * scale)
     return _finite(summary)
 
 
