@@ -97,7 +97,7 @@ def test_codes_spread_evenly_over_every_symbol_of_every_position():
     for position in range(8):
         counts = Counter(code[position] for code in made)
         assert set(counts) == set(codes.ALPHABET)
-        assert 75 <= min(counts.values()) and max(counts.values()) <= 175, (position, counts)
+        assert min(counts.values()) >= 75 and max(counts.values()) <= 175, (position, counts)
 
 
 def test_look_alike_letters_are_read_as_the_digits_they_stand_for():
