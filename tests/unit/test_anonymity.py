@@ -206,3 +206,11 @@ def test_cohorts_and_groups_below_k_are_counted_for_the_export_metadata():
         [f"s{i}" for i in range(4)] + ["late0", "late1", "x0", "x1", "y0", "y1", "y2"]
     )
     assert result.participants == 17 and result.suppressed_rows == 4 + 2 + 4 + 3
+
+
+def test_a_demographic_question_left_out_and_one_left_empty_look_alike_so_are_one_class():
+    # The export writes a column a row does not have as empty: an employer cannot tell them apart.
+    rows = people(5, "", "blank") + person("skipped", "")
+    del rows[-1]["demographic.role"]
+    result = k_anonymize(rows, QUASI, k=5)
+    assert result.suppressed_participants == 0 and result.classes == 1

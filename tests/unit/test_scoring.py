@@ -99,11 +99,24 @@ def test_a_topic_without_questions_is_left_out_of_the_topic_scores():
 
 
 def test_every_bad_answer_is_named_at_once():
-    answers = {"q9": ["a"], "q1": ["a", "b"], "q2": ["z"], "q3": ["d"]}
-    with pytest.raises(AnswerError, match="q9: no such question") as caught:
+    # each kind of bad answer followed by another, so none of them ends the checking
+    answers = {"q2": ["z"], "q1": ["a", "b"], "q9": ["a"], "q8": [], "q3": ["d"]}
+    with pytest.raises(AnswerError) as caught:
         check_answers(small_bank(), answers)
     assert caught.value.fields == {
-        "q9": "no such question in this test",
-        "q1": "only one option may be chosen",
         "q2": "an option that this question does not have",
+        "q1": "only one option may be chosen",
+        "q9": "no such question in this test",
+        "q8": "no such question in this test",
     }
+    assert str(caught.value) == (
+        "q2: an option that this question does not have; q1: only one option may be chosen; "
+        "q9: no such question in this test; q8: no such question in this test"
+    )
+
+
+def test_a_topic_of_one_one_point_question_is_scored():
+    bank = small_bank("partial")
+    bank = replace(bank, questions=(*bank.questions[:2], replace(bank.questions[2], points=1)))
+    assert score_submission(bank, {"q3": ("d",)}).by_topic["t2"] == TopicScore(1.0, 1.0, 100.0)
+    assert score_submission(bank, {"q3": ("c",)}).by_topic["t2"] == TopicScore(0.0, 1.0, 0.0)
