@@ -23,7 +23,7 @@ bench: $(VENV)/.dev-installed translations browser
 	done
 
 # Mutation testing of the pure domain modules ([tool.mutmut] in pyproject.toml) from tests/unit alone,
-# one module at a time, one worker (MUTATION_WORKERS=2 for two): about 6 minutes on the 2-core machine.
+# one module at a time, one worker (MUTATION_WORKERS=2 for two): about 5 minutes on the 2-core machine.
 # Prints each module's score and its surviving mutants; fails below 90%. Not part of `make test`.
 # `make mutation MODULES="codes scoring"` for some modules. Last figures: docs/testing.md.
 mutation: $(VENV)/.dev-installed translations
