@@ -47,7 +47,8 @@ def describe(values: Sequence[float]) -> dict:
     ordered = sorted(data)
     middle = n // 2
     summary["min"], summary["max"] = ordered[0], ordered[-1]
-    summary["median"] = ordered[middle] if n % 2 else (ordered[middle - 1] + ordered[middle]) / 2.0
+    # halves first: exact, and the sum of two large values cannot overflow
+    summary["median"] = ordered[middle] if n % 2 else ordered[middle - 1] / 2.0 + ordered[middle] / 2.0
     if _is_constant(ordered[0], ordered[-1]):
         summary["mean"] = ordered[0]
         summary["sd"] = 0.0 if n >= 2 else None

@@ -457,6 +457,10 @@ def test_a_figure_that_overflows_a_float_is_none_not_infinity():
     assert figures["max"] == 1.7e308
 
 
+def test_median_of_two_values_whose_sum_overflows_is_their_midpoint():
+    assert describe([1.7e308, 1.6e308])["median"] == close(1.65e308)
+
+
 @pytest.mark.parametrize(
     ("figures", "message"),
     [
