@@ -47,15 +47,21 @@ def describe(values: Sequence[float]) -> dict:
     ordered = sorted(data)
     middle = n // 2
     summary["min"], summary["max"] = ordered[0], ordered[-1]
-    summary["median"] = ordered[middle] if n % 2 else (ordered[middle - 1] + ordered[middle]) / 2.0
+    # halves first: exact, and the sum of two large values cannot overflow
+    summary["median"] = ordered[middle] if n % 2 else ordered[middle - 1] / 2.0 + ordered[middle] / 2.0
     if _is_constant(ordered[0], ordered[-1]):
         summary["mean"] = ordered[0]
         summary["sd"] = 0.0 if n >= 2 else None
         return summary
-    mean = math.fsum(data) / n
-    summary["mean"] = mean
+    # Worked on data / 2^e with |data / 2^e| < 2, so powers of deviations cannot overflow; scaling by
+    # a power of two is exact, so the figures of ordinary data are the same to the last bit.
+    scale = math.ldexp(1.0, math.frexp(max(-ordered[0], ordered[-1]))[1] - 1)
+    scaled = [value / scale for value in data]
+    mean = math.fsum(scaled) / n
+    summary["mean"] = mean * scale
     if n >= 2:
-        summary.update(_moments(data, mean))
+        moments = _moments(scaled, mean)
+        summary.update(moments, sd=moments["sd"] * scale)
     return _finite(summary)
 
 

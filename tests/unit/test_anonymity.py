@@ -147,3 +147,70 @@ def test_a_pooled_export_does_not_mix_bank_versions_a_single_cohort_may_have_use
     for row in rows:
         row |= {"bank_id": "small", "bank_version": "1" if row["cohort_id"] == "A" else "2"}
     assert k_anonymize(rows, QUASI, k=5, within=("bank_id", "bank_version")).suppressed_rows == 6
+
+
+def test_people_who_differ_only_by_the_phases_they_took_are_told_apart():
+    # Five came to the pre-test only and one joined late for the post-test only: same answers to
+    # every question an employer knows, but "the one who only did the post-test" is one person.
+    rows = people(5, "police", "early") + person("late", "police", phases=("post",))
+    result = k_anonymize(rows, QUASI, k=5)
+    assert suppressed_people(rows) == ["late"]
+    assert result.groups_below_k == 1 and result.scopes_below_k == 0 and result.classes == 2
+
+
+def test_complementary_suppression_stays_within_the_group_of_phases_taken():
+    # The educator's group (pre-test only) is where an employer would look for the one suppressed
+    # row, so the police there are suppressed with them, not the post-only cyber police.
+    rows = people(4, "police", "p") + people(1, "educator", "e") + people(3, "cyber", "c", phases=("post",))
+    result = k_anonymize(rows, QUASI, k=3)
+    assert suppressed_people(rows) == ["e0", "p0", "p1", "p2", "p3"]
+    assert result.groups_below_k == 0 and result.suppressed_participants == 5
+
+
+def test_complementary_suppression_takes_the_smallest_class_even_when_it_sorts_last():
+    # "police" sorts after "cyber": suppressing the 5 police hides fewer people than the 6 cyber.
+    rows = people(6, "cyber", "c") + people(5, "police", "p") + people(1, "educator", "e")
+    k_anonymize(rows, QUASI, k=5)
+    assert suppressed_people(rows) == ["e0", "p0", "p1", "p2", "p3", "p4"]
+
+
+def test_complementary_suppression_breaks_ties_between_equal_classes_by_the_class_itself():
+    rows = people(5, "police", "p") + people(5, "cyber", "c") + people(1, "educator", "e")
+    k_anonymize(rows, QUASI, k=5)
+    assert suppressed_people(rows) == ["c0", "c1", "c2", "c3", "c4", "e0"]
+
+
+def test_a_cohort_of_exactly_k_with_one_class_is_released_whole():
+    rows = people(5, "police", "p")
+    result = k_anonymize(rows, QUASI, k=5)
+    assert suppressed_people(rows) == []
+    assert (result.scopes_below_k, result.groups_below_k, result.suppressed_rows) == (0, 0, 0)
+
+
+def test_k_small_classes_suppressed_together_need_no_other_class_to_hide_among():
+    rows = people(1, "educator", "e") + people(1, "cyber", "c") + people(1, "advocate", "a") + people(5, "police", "p")
+    result = k_anonymize(rows, QUASI, k=3)
+    assert suppressed_people(rows) == ["a0", "c0", "e0"]
+    assert result.suppressed_participants == 3 and result.classes == 2
+
+
+def test_cohorts_and_groups_below_k_are_counted_for_the_export_metadata():
+    rows = people(4, "police", "s", cohort="small")  # a cohort below k
+    rows += people(6, "police", "b", cohort="big") + people(2, "police", "late", cohort="big", phases=("post",))
+    rows += people(2, "police", "x", cohort="other", phases=("pre", "post")) + people(3, "police", "y", cohort="other")
+    result = k_anonymize(rows, QUASI, k=5)
+    # groups below k: small/pre, big/post, other/pre+post, other/pre; cohorts below k: small only
+    assert result.scopes_below_k == 1
+    assert result.groups_below_k == 4
+    assert suppressed_people(rows) == sorted(
+        [f"s{i}" for i in range(4)] + ["late0", "late1", "x0", "x1", "y0", "y1", "y2"]
+    )
+    assert result.participants == 17 and result.suppressed_rows == 4 + 2 + 4 + 3
+
+
+def test_a_demographic_question_left_out_and_one_left_empty_look_alike_so_are_one_class():
+    # The export writes a column a row does not have as empty: an employer cannot tell them apart.
+    rows = people(5, "", "blank") + person("skipped", "")
+    del rows[-1]["demographic.role"]
+    result = k_anonymize(rows, QUASI, k=5)
+    assert result.suppressed_participants == 0 and result.classes == 1

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import math
 import random
+import re
 
 import numpy as np
 import pytest
@@ -391,3 +392,145 @@ def test_binomial_p_is_continuous_where_the_exact_sum_hands_over_to_the_incomple
     for k in range(0, n // 2 + 1, 25):
         by_beta = min(1.0, 2 * regularized_beta(0.5, n - k, k + 1))
         assert binomial_two_sided_p(k, n) == close(by_beta)
+
+
+# Small spreads: a sum of squared deviations under 1 is a spread all the same.
+SMALL_SPREAD = [0.1, 0.2, 0.4, 0.9]
+
+
+def test_describe_of_values_with_a_small_spread_matches_scipy():
+    figures = describe(SMALL_SPREAD)
+    assert figures["sd"] == close(np.std(SMALL_SPREAD, ddof=1))
+    assert figures["skewness"] == close(stats.skew(SMALL_SPREAD, bias=False))
+    assert figures["kurtosis"] == close(stats.kurtosis(SMALL_SPREAD, bias=False))
+
+
+def test_pearson_and_kr20_of_small_marks_match_the_references():
+    x, y = [0.1, 0.2, 0.3, 0.5], [0.3, 0.1, 0.2, 0.4]
+    assert pearson(x, y) == close(stats.pearsonr(x, y).statistic)
+    matrix = [[0.1, 0.0], [0.2, 0.1], [0.0, 0.0], [0.3, 0.2]]
+    assert kr20(matrix) == close(cronbach_by_hand(matrix))
+
+
+def test_item_statistics_of_small_partial_marks_match_the_references():
+    item, rest = [0.0, 0.1, 0.3, 0.2], [0.2, 0.1, 0.5, 0.4]
+    figures = item_statistics(item, rest, max_mark=0.5)
+    assert figures["facility"] == close(np.mean(item) / 0.5)
+    assert figures["sd"] == close(np.std(item, ddof=1) / 0.5)
+    assert figures["discrimination"] == close(stats.pearsonr(item, rest).statistic)
+
+
+def test_item_statistics_where_the_rest_does_not_vary_keep_facility_and_sd_only():
+    figures = item_statistics([0.0, 1.0, 2.0, 2.0], [3.0, 3.0, 3.0, 3.0], max_mark=2.0)
+    assert figures["facility"] == close(5 / 8)
+    assert figures["sd"] == close(np.std([0.0, 0.5, 1.0, 1.0], ddof=1))
+    assert figures["discrimination"] is figures["efficiency"] is None
+
+
+def test_right_or_wrong_item_where_the_rest_does_not_vary_keeps_facility_and_sd_only():
+    figures = item_statistics([0.0, 1.0, 1.0, 1.0], [2.0, 2.0, 2.0, 2.0])
+    assert figures["facility"] == 0.75 and figures["sd"] == close(np.std([0, 1, 1, 1], ddof=1))
+    assert figures["discrimination"] is figures["efficiency"] is None
+
+
+@pytest.mark.parametrize(("mark", "max_mark", "facility"), [(2.0, 4.0, 0.5), (3.0, 2.0, 1.5), (0.5, 1.0, 0.5)])
+def test_facility_of_an_item_everybody_scored_the_same_on_is_that_mark_over_the_max(mark, max_mark, facility):
+    figures = item_statistics([mark] * 3, [0.0, 2.0, 1.0], max_mark=max_mark)
+    assert figures == {"n": 3, "facility": facility, "sd": 0.0, "discrimination": None, "efficiency": None}
+
+
+def test_describe_of_values_whose_squares_overflow_does_not_raise():
+    # Squared deviations overflow a float; sd, skewness and kurtosis do not (scipy on data / 1e200).
+    values = [1e200, -1e200, 0.0, 5.0]
+    figures = describe(values)
+    scaled = [value / 1e200 for value in values]
+    assert figures["mean"] == close(1.25) and figures["median"] == 2.5
+    assert figures["sd"] == close(1e200 * np.std(scaled, ddof=1))
+    assert figures["skewness"] == close(stats.skew(scaled, bias=False))
+    assert figures["kurtosis"] == close(stats.kurtosis(scaled, bias=False))
+
+
+def test_a_figure_that_overflows_a_float_is_none_not_infinity():
+    # The values are finite, their sd (2.4e308) is not a float: left out, never inf or NaN.
+    figures = describe([1.7e308, -1.7e308])
+    assert figures["mean"] == 0.0 and figures["sd"] is None
+    assert figures["max"] == 1.7e308
+
+
+def test_median_of_two_values_whose_sum_overflows_is_their_midpoint():
+    assert describe([1.7e308, 1.6e308])["median"] == close(1.65e308)
+
+
+@pytest.mark.parametrize(
+    ("figures", "message"),
+    [
+        (paired_t, "zip() argument 2 is shorter than argument 1"),
+        (normalized_gains, "zip() argument 2 is shorter than argument 1"),
+        (pearson, "pearson needs two sequences of the same length"),
+        (item_statistics, "item_statistics needs one rest mark per item mark"),
+    ],
+)
+def test_paired_figures_refuse_lists_of_different_lengths(figures, message):
+    with pytest.raises(ValueError, match=f"^{re.escape(message)}$"):
+        figures([10.0, 20.0, 30.0], [15.0, 25.0])
+
+
+@pytest.mark.parametrize(
+    ("x", "y", "r"),
+    [
+        # exactly linear data whose r, summed in floating point, comes out 1 + 2^-52 or -1 - 2^-52
+        ([0.6, 0.6, 0.9, 0.7, 0.2, 0.5], [2.5, 2.5, 3.4000000000000004, 2.8, 1.3, 2.2], 1.0),
+        ([0.25, 1.0, 0.0], [3.25, -2.0, 5.0], -1.0),
+    ],
+)
+def test_correlation_of_linear_data_never_exceeds_one_by_rounding(x, y, r):
+    assert pearson(x, y) == r
+    assert item_statistics(x, y)["discrimination"] == r
+
+
+def test_discrimination_of_partial_marks_never_exceeds_one_by_rounding():
+    figures = item_statistics([0.6, 0.8, 0.1, 0.9], [0.76, 0.78, 0.71, 0.7899999999999999])
+    assert figures["discrimination"] == 1.0
+
+
+def test_describe_of_fewer_than_three_values_has_every_figure_named():
+    assert describe([1.0, 3.0]) == {
+        "n": 2,
+        "mean": 2.0,
+        "median": 2.0,
+        "sd": close(math.sqrt(2.0)),
+        "min": 1.0,
+        "max": 3.0,
+        "skewness": None,
+        "kurtosis": None,
+    }
+
+
+@pytest.mark.parametrize("values", [[1e300, 1.0, 2.0, 3.0], [-1e300, -1.0, -2.0, -3.0], [-3.0, 2.0, 1e300, 1e299]])
+def test_describe_is_scaled_by_the_largest_magnitude_at_either_end(values):
+    figures = describe(values)
+    scaled = [value / 1e300 for value in values]
+    assert figures["sd"] == close(1e300 * np.std(scaled, ddof=1))
+    assert figures["skewness"] == close(stats.skew(scaled, bias=False))
+
+
+def test_item_worth_two_points_marked_right_or_wrong_is_a_right_or_wrong_item():
+    figures = item_statistics([0.0, 2.0, 2.0, 0.0, 2.0], [1.0, 5.0, 3.0, 2.0, 1.0], max_mark=2.0)
+    reference = item_statistics([0.0, 1.0, 1.0, 0.0, 1.0], [1.0, 5.0, 3.0, 2.0, 1.0])
+    assert figures == {key: close(value) for key, value in reference.items()}
+    assert figures["facility"] == close(0.6) and figures["sd"] == close(np.std([0, 1, 1, 0, 1], ddof=1))
+
+
+def test_item_statistics_without_a_positive_max_mark_are_undefined():
+    assert item_statistics([1.0, 0.0], [1.0, 2.0], max_mark=0.0) == {
+        "n": 2,
+        "facility": None,
+        "sd": None,
+        "discrimination": None,
+        "efficiency": None,
+    }
+
+
+@pytest.mark.parametrize("alpha", [1.5, 2.0])
+def test_standard_error_of_measurement_is_none_when_alpha_is_above_one(alpha):
+    assert sem(10.0, alpha) is None
