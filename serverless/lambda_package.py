@@ -163,9 +163,22 @@ def content_problems(package: Package, venv: Path) -> list[str]:
     return problems
 
 
+def stage_aws_environment(stage: str) -> dict:
+    """A stage's `aws_environment_variables` from zappa_settings.json (with the stage it extends): what
+    Zappa puts on the function's configuration, and so what the process has from its start."""
+    settings = json.loads((ROOT / "zappa_settings.json").read_text())
+    config = settings[stage]
+    if "extends" in config:
+        config = settings[config["extends"]] | config
+    return dict(config.get("aws_environment_variables", {}))
+
+
 def lambda_environment(package: Package, function_name: str, memory_mb: int, overrides: dict) -> dict:
-    """The environment Lambda gives the function: the stage's variables, then the runtime's own."""
-    environment = dict(package.settings["ENVIRONMENT_VARIABLES"])
+    """The environment Lambda gives the process: the function's configured variables (Zappa's
+    `aws_environment_variables`), then the runtime's own. Zappa's `environment_variables` are not here:
+    its handler applies them itself, after the import, so nothing read at import may rely on them."""
+    environment = stage_aws_environment(package.settings["API_STAGE"])
+    environment.setdefault("AWS_REGION", "eu-central-1")
     environment |= {
         "AWS_LAMBDA_FUNCTION_NAME": function_name,
         "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": str(memory_mb),

@@ -7,7 +7,8 @@ Started by serverless/package_check.py and bench/cold_start.py as
 with no site-packages at all: sys.path is the package folder (/var/task on Lambda), then a folder
 holding what the runtime itself provides (/var/runtime: boto3, botocore and their dependencies),
 then the standard library. The job file names those folders, the environment Lambda would set
-(Zappa's environment_variables plus the runtime's own variables) and the handler
+(Zappa's aws_environment_variables plus the runtime's own variables; never its environment_variables,
+which its handler applies only after the import) and the handler
 ("handler.lambda_handler", Zappa's). Invocations are either listed in the job (batch) or, one JSON
 event per line, read from stdin, each answer written as one line to the file descriptor
 `answer_fd` (stdout and stderr stay the function's log, as on Lambda).

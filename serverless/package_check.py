@@ -490,7 +490,7 @@ def _brief(answer: dict) -> str:
 def _stage_environment() -> dict:
     settings = json.loads((lambda_package.ROOT / "zappa_settings.json").read_text())
     stage = settings[STAGE]
-    return (settings[stage["extends"]] | stage if "extends" in stage else stage)["environment_variables"]
+    return (settings[stage["extends"]] | stage if "extends" in stage else stage)["aws_environment_variables"]
 
 
 def _credential_arguments(world: dict) -> dict:

@@ -74,17 +74,20 @@ def _room_address(port: int):
 
 def _print_room(root: str, room_address, demo) -> None:
     from service import room
+    from service.web import links
 
     if room_address.warning:
         click.echo(f"WARNING:            {room_address.warning}", err=True)
     click.echo(f"Room:               phones on this laptop's network open {root}")
     if demo:
-        click.echo(room.terminal_qr(f"{root}/c/{demo[0]}"))
+        click.echo(room.terminal_qr(links.participant_link(root, demo[0])))
     click.echo("                    The trainer page's projector view shows this link as a QR code.")
 
 
 def _print_banner(root: str, environment, table_name: str, created: bool, demo) -> None:
     """Where the service answers, where its data lives and how to reset it, the demo links and tokens."""
+    from service.web import links
+
     echo = click.echo
     echo(f"Service:            {root}  (healthz: {root}/healthz, API: {root}/api/v1/openapi.json)")
     if environment.engine == "moto":
@@ -103,9 +106,9 @@ def _print_banner(root: str, environment, table_name: str, created: bool, demo) 
         )
     if demo:
         cohort_id, trainer_token = demo
-        echo(f"Participant link:   {root}/c/{cohort_id}")
+        echo(f"Participant link:   {links.participant_link(root, cohort_id)}")
         if trainer_token:
-            echo(f"Trainer link:       {root}/cohorts/{cohort_id}?token={trainer_token}")
+            echo(f"Trainer link:       {links.trainer_link(root, cohort_id, trainer_token)}")
     if environment.embedded:
         echo("More cohorts:       python -m service cohorts create --bank online-child-safety --version 2 --label ...")
         if environment.data_dir is None:
@@ -149,10 +152,12 @@ def create_cohort(bank_id, bank_version, label, language, region, closed):
         )
     except ServiceError as error:
         raise click.ClickException(str(error)) from None
+    from service.web import links
+
     root = app.extensions["assess"].settings.public_url or "http://127.0.0.1:8000"
     click.echo(f"cohort_id:        {created.cohort.id}")
-    click.echo(f"participant link: {root}/c/{created.cohort.id}")
-    click.echo(f"trainer link:     {root}/cohorts/{created.cohort.id}?token={created.trainer_token}")
+    click.echo(f"participant link: {links.participant_link(root, created.cohort.id)}")
+    click.echo(f"trainer link:     {links.trainer_link(root, created.cohort.id, created.trainer_token)}")
     click.echo("The trainer link is shown only this once.")
 
 

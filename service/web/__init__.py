@@ -10,10 +10,3 @@ from service.operations import Services
 def services() -> Services:
     """The services object the app factory built for this app."""
     return current_app.extensions["assess"]
-
-
-def base_url() -> str:
-    from flask import request
-
-    configured = services().settings.public_url
-    return configured or request.host_url.rstrip("/")

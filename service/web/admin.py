@@ -23,7 +23,7 @@ from service import operations
 from service.domain.models import PHASES
 from service.errors import N_, Forbidden, InvalidInput, NotFound
 from service.observability import logger
-from service.web import auth, base_url, i18n, services
+from service.web import auth, i18n, links, services
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 COOKIE = "admin_session"
@@ -79,7 +79,7 @@ def login():
         COOKIE,
         session,
         max_age=SESSION_SECONDS,
-        path="/admin",
+        path=links.cookie_path("/admin"),
         httponly=True,
         samesite="Strict",
         secure=request.is_secure,
@@ -91,7 +91,9 @@ def login():
 @bp.post("/logout")
 def logout():
     response = redirect(url_for("admin.login_form"), 303)
-    response.delete_cookie(COOKIE, path="/admin", httponly=True, samesite="Strict", secure=request.is_secure)
+    response.delete_cookie(
+        COOKIE, path=links.cookie_path("/admin"), httponly=True, samesite="Strict", secure=request.is_secure
+    )
     return response
 
 
@@ -144,14 +146,14 @@ def _cohort_page(cohort_id: str, close_error: str | None = None, delete_error: s
     taken = services().store.participant_phases(cohort.id).values()
     counts = {phase: sum(phase in phases for phases in taken) for phase in PHASES}
     counts["paired"] = sum(len(phases) == 2 for phases in taken)
-    participant_url = f"{base_url()}/c/{cohort.id}"
+    participant_url = links.participant_url(cohort.id)
     return render_template(
         "admin/cohort.html",
         cohort=cohort,
         bank=bank,
         counts=counts,
         participant_url=participant_url,
-        qr_svg=_qr(participant_url),
+        qr_svg=links.qr_svg(participant_url),
         close_error=close_error,
         delete_error=delete_error,
     )
@@ -267,23 +269,16 @@ def _read_cohort_form() -> tuple[dict, dict[str, str]]:
 
 
 def _links_page(created: operations.NewCohort, *, heading: str, rotated: bool = False):
-    root = base_url()
-    participant_url = f"{root}/c/{created.cohort.id}"
+    participant_url = links.participant_url(created.cohort.id)
     page = render_template(
         "admin/created.html",
         heading=heading,
         rotated=rotated,
         cohort=created.cohort,
         participant_url=participant_url,
-        trainer_url=f"{root}/cohorts/{created.cohort.id}?token={created.trainer_token}",
-        qr_svg=_qr(participant_url),
+        trainer_url=links.trainer_url(created.cohort.id, created.trainer_token),
+        qr_svg=links.qr_svg(participant_url),
     )
     response = make_response(page)
     response.headers["Cache-Control"] = "no-store"  # the trainer link is on this page, once
     return response
-
-
-def _qr(url: str) -> str:
-    import segno  # here: a cold start serving a participant page does not need QR codes
-
-    return segno.make(url, error="m").svg_inline(scale=6, border=2, title=url)

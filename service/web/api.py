@@ -15,7 +15,7 @@ from service.errors import N_, NotFound
 from service.exports import ExportQuery
 from service.schemas import api as schemas
 from service.schemas import report as report_schemas
-from service.web import api_export_jobs, api_imports, api_reports, auth, base_url, services
+from service.web import api_export_jobs, api_imports, api_reports, auth, links, services
 
 
 class AssessApi(Api):
@@ -229,12 +229,11 @@ class ParticipantExport(MethodView):
 
 
 def cohort_links(created: operations.NewCohort) -> dict:
-    root = base_url()
     cohort_id = created.cohort.id
     return {
         "cohort_id": cohort_id,
-        "participant_url": f"{root}/c/{cohort_id}",
-        "trainer_url": f"{root}/cohorts/{cohort_id}?token={created.trainer_token}",
+        "participant_url": links.participant_url(cohort_id),
+        "trainer_url": links.trainer_url(cohort_id, created.trainer_token),
         "trainer_token": created.trainer_token,
     }
 

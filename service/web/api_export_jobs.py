@@ -15,7 +15,7 @@ from service import export_jobs, exports, observability
 from service.errors import N_, ExportTooLarge, NotFound
 from service.exports import ExportFile, ExportQuery
 from service.store.export_files import LocalExportFiles, job_key
-from service.web import auth, base_url, services
+from service.web import auth, links, services
 
 bp = Blueprint("export_jobs", __name__, url_prefix="/api/v1/exports", description="Large exports as jobs")
 BEARER = [{"bearer": []}]
@@ -62,7 +62,7 @@ def export_or_job(query: ExportQuery) -> Response:
 
 
 def _accepted(job_id: str) -> Response:
-    status_url = f"{base_url()}/api/v1/exports/jobs/{job_id}"
+    status_url = links.export_job_url(job_id)
     response = jsonify(job_id=job_id, status="pending", status_url=status_url)
     response.status_code = 202
     response.headers["Location"] = status_url
@@ -83,7 +83,7 @@ class ExportJob(MethodView):
                 "rows": status.rows,
                 "bytes": status.bytes,
                 "filename": status.filename,
-                "download_url": jobs().files.download_url(status.download_key, seconds, base_url()),
+                "download_url": jobs().files.download_url(status.download_key, seconds, links.site_root()),
                 "expires_in": seconds,
             }
         response = jsonify(body)

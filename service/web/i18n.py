@@ -71,4 +71,4 @@ def language_url(language: str, path: str | None = None) -> str:
     """This page (or `path`) in another language, keeping the other query arguments."""
     arguments = [(key, value) for key, value in request.args.items(multi=True) if key != "lang"]
     arguments.append(("lang", language))
-    return f"{path or request.path}?{urlencode(arguments)}"
+    return f"{path or request.script_root + request.path}?{urlencode(arguments)}"  # under a stage prefix too

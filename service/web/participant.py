@@ -23,7 +23,7 @@ from service import operations
 from service.domain.codes import CodeError
 from service.domain.models import PHASES, Bank, Cohort, Question, Submission
 from service.errors import N_, InvalidInput, ServiceError, Unavailable
-from service.web import base_url, i18n, services
+from service.web import i18n, links, services
 from service.web.errors import RETRY_AFTER_SECONDS, status_of, translated_message
 
 bp = Blueprint("participant", __name__)
@@ -65,7 +65,7 @@ def test_page(cohort_id: str):
             _form_cookie(cohort.id),
             state.submission_id,
             max_age=86400,
-            path=f"/c/{cohort.id}",
+            path=links.cookie_path(f"/c/{cohort.id}"),
             httponly=True,
             samesite="Lax",
             secure=request.is_secure,
@@ -138,13 +138,13 @@ def submit_test(cohort_id: str):
         _code_cookie(cohort.id),
         result.participant_code,
         max_age=CODE_COOKIE_DAYS * 86400,
-        path=f"/c/{cohort.id}",
+        path=links.cookie_path(f"/c/{cohort.id}"),
         httponly=True,
         samesite="Lax",
         secure=request.is_secure,
     )
     if cohort.shuffle:
-        response.delete_cookie(_form_cookie(cohort.id), path=f"/c/{cohort.id}")
+        response.delete_cookie(_form_cookie(cohort.id), path=links.cookie_path(f"/c/{cohort.id}"))
     return response
 
 
@@ -199,7 +199,7 @@ def _test_form(
         unanswered_ids={question.id for _, question in unanswered},
         already_sent=already_sent,
         other_phases=other_phases,
-        participant_url=f"{base_url()}/c/{cohort.id}",
+        participant_url=links.participant_url(cohort.id),
     )
 
 

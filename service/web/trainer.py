@@ -13,12 +13,11 @@ from __future__ import annotations
 
 from flask import Blueprint, g, jsonify, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from markupsafe import Markup
 
 from service import operations
 from service.domain.models import PHASES, Bank, Cohort
 from service.errors import N_, InvalidInput
-from service.web import auth, base_url, formatting, i18n, services
+from service.web import auth, formatting, i18n, links, services
 
 bp = Blueprint("trainer", __name__)
 COOKIE = "trainer"
@@ -35,7 +34,7 @@ def cohort_page(cohort_id: str):
         response.set_cookie(
             COOKIE,
             token,
-            path=f"/cohorts/{cohort_id}",
+            path=links.cookie_path(f"/cohorts/{cohort_id}"),
             httponly=True,
             samesite="Strict",
             secure=request.is_secure,
@@ -110,18 +109,9 @@ def submission_counts(submissions) -> dict[str, int]:
 
 def _page_context(cohort: Cohort, bank: Bank) -> dict:
     """A whole page: the live parts and the participant link with its QR code (~5 ms, once)."""
-    participant_url = f"{base_url()}/c/{cohort.id}"
+    participant_url = links.participant_url(cohort.id)
     return _live_context(cohort, bank) | {
         "participant_url": participant_url,
-        "short_link": participant_url.split("://", 1)[-1],
-        "qr_svg": qr_code(participant_url),
+        "short_link": links.short_link(participant_url),
+        "qr_svg": links.qr_svg(participant_url),
     }
-
-
-def qr_code(url: str) -> Markup:
-    """The link as an inline SVG QR code that scales to its box (no width/height, a viewBox)."""
-    import segno
-
-    svg = segno.make(url, error="m").svg_inline(scale=1, border=2, omitsize=True, svgclass=None, lineclass=None)
-    label = Markup(' role="img" aria-label="{}"').format(_("QR code of the participant link"))
-    return Markup(svg.replace("<svg", "<svg" + str(label), 1))

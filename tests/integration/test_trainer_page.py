@@ -6,7 +6,7 @@ import uuid
 import pytest
 
 from service.settings import Settings
-from service.web import trainer
+from service.web import links
 from tests.conftest import ENVIRONMENT
 from tests.integration.test_api_basics import create_cohort
 
@@ -93,7 +93,7 @@ def test_a_live_poll_does_not_draw_the_qr_code_it_does_not_show(small_client, mo
     def drawn(url):
         raise AssertionError("the QR code was drawn for a live poll")
 
-    monkeypatch.setattr(trainer, "qr_code", drawn)
+    monkeypatch.setattr(links, "qr_svg", drawn)
     assert small_client.get(f"/cohorts/{created['cohort_id']}/live.json").status_code == 200
 
 

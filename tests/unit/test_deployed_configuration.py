@@ -32,6 +32,6 @@ def test_zappa_keeps_its_access_log_out_of_cloudwatch(stage):
 
 @pytest.mark.parametrize("stage", sorted(stages()))
 def test_secrets_are_never_in_the_lambda_environment(stage):
-    environment = stages()[stage].get("environment_variables", {})
+    environment = stages()[stage].get("aws_environment_variables", {})
     assert not set(environment) & set(PARAMETER_KEYS)
     assert environment["ASSESS_SECRETS_PARAMETER"].startswith(f"/assess/{environment['ASSESS_STAGE']}/")

@@ -68,7 +68,9 @@ def test_export_bucket_is_private_encrypted_and_forgets_within_days():
 @pytest.mark.parametrize("role", ["LambdaRole", "ExportsRole"])
 def test_functions_may_not_scan_delete_or_touch_other_resources(role):
     granted = actions(role)
-    assert not {"dynamodb:Scan", "dynamodb:DeleteItem", "dynamodb:BatchWriteItem", "s3:DeleteObject"} & granted
+    assert not {"dynamodb:Scan", "dynamodb:DeleteItem", "s3:DeleteObject"} & granted
+    # Erasing a cohort (issue 13) is the web function's one way to delete: BatchWriteItem, never on exports.
+    assert ("dynamodb:BatchWriteItem" in granted) == (role == "LambdaRole")
     assert not [action for action in granted if action.endswith(":*")]
     for statement in statements(role):
         if statement["Resource"] == "*":
@@ -98,7 +100,7 @@ def test_zappa_stages_name_no_secret_values_and_fit_api_gateway(name):
     assert stage["runtime"] == f"python{sys.version_info.major}.{sys.version_info.minor}"
     if stage.get("apigateway_enabled", True):
         assert stage["timeout_seconds"] < 29
-    environment = stage["environment_variables"]
+    environment = stage["aws_environment_variables"]
     assert not {"ASSESS_HMAC_KEY", "ASSESS_ADMIN_TOKEN", "ASSESS_EVALUATOR_TOKEN"} & set(environment)
     assert environment["ASSESS_SECRETS_PARAMETER"] == f"/assess/{name.split('_')[0]}/secrets"
     assert environment["INSTANTIATE_LAMBDA_HANDLER_ON_IMPORT"] == "true"
@@ -108,15 +110,15 @@ def test_zappa_stages_name_no_secret_values_and_fit_api_gateway(name):
 @pytest.mark.parametrize("name", WEB_STAGES)
 def test_web_stage_starts_export_jobs_on_its_own_export_function(name):
     web, worker = zappa_stage(name), zappa_stage(f"{name}_exports")
-    assert web["environment_variables"]["ASSESS_EXPORT_FUNCTION"] == f"{web['project_name']}-{name}-exports"
+    assert web["aws_environment_variables"]["ASSESS_EXPORT_FUNCTION"] == f"{web['project_name']}-{name}-exports"
     assert worker["apigateway_enabled"] is False
     assert worker["timeout_seconds"] > web["timeout_seconds"]
     tracing = "POWERTOOLS_TRACE_DISABLED"
-    assert {k: v for k, v in worker["environment_variables"].items() if k != tracing} == {
-        k: v for k, v in web["environment_variables"].items() if k != tracing
+    assert {k: v for k, v in worker["aws_environment_variables"].items() if k != tracing} == {
+        k: v for k, v in web["aws_environment_variables"].items() if k != tracing
     }
     bucket = template()["Resources"]["ExportBucket"]["Properties"]["BucketName"]["Fn::Sub"]
-    assert web["environment_variables"]["ASSESS_EXPORT_BUCKET"] == bucket.replace("${Stage}", name).replace(
+    assert web["aws_environment_variables"]["ASSESS_EXPORT_BUCKET"] == bucket.replace("${Stage}", name).replace(
         "${AWS::AccountId}", "your-account-id"
     )
 
@@ -125,6 +127,32 @@ def test_prod_traces_with_xray_and_only_the_export_function_pays_for_the_sdk():
     """Lambda's active tracing costs the web function nothing; the X-Ray SDK (subsegments for each
     AWS call) adds ~110 ms to a cold start, so only the export function loads it."""
     assert zappa_stage("prod")["xray_tracing"] is True and zappa_stage("prod_exports")["xray_tracing"] is True
-    assert zappa_stage("prod")["environment_variables"]["POWERTOOLS_TRACE_DISABLED"] == "true"
-    assert zappa_stage("prod_exports")["environment_variables"]["POWERTOOLS_TRACE_DISABLED"] == "false"
+    assert zappa_stage("prod")["aws_environment_variables"]["POWERTOOLS_TRACE_DISABLED"] == "true"
+    assert zappa_stage("prod_exports")["aws_environment_variables"]["POWERTOOLS_TRACE_DISABLED"] == "false"
     assert zappa_stage("dev")["xray_tracing"] is False
+
+
+@pytest.mark.parametrize("name", ["dev", "dev_exports", "prod", "prod_exports"])
+def test_what_the_app_reads_at_import_is_on_the_function_itself(name):
+    """Zappa applies `environment_variables` inside its handler, after the import that reads
+    INSTANTIATE_LAMBDA_HANDLER_ON_IMPORT (issue 14: functions deployed on moto had no environment at
+    all). Every variable goes in `aws_environment_variables`, which Zappa sets on the function."""
+    stage = zappa_stage(name)
+    assert "environment_variables" not in stage
+    assert stage["aws_environment_variables"]["INSTANTIATE_LAMBDA_HANDLER_ON_IMPORT"] == "true"
+    assert {"POWERTOOLS_SERVICE_NAME", "ASSESS_STAGE", "ASSESS_TABLE"} <= set(stage["aws_environment_variables"])
+
+
+def test_api_gateway_may_assume_the_web_role_and_invoke_the_web_function():
+    """Zappa's REST integration calls the function with the Lambda role as its credentials (issue 14:
+    the role trusted only Lambda and could invoke only the export function: every request a 500)."""
+    role = template()["Resources"]["LambdaRole"]["Properties"]
+    (trust,) = role["AssumeRolePolicyDocument"]["Statement"]
+    assert set(trust["Principal"]["Service"]) == {"lambda.amazonaws.com", "apigateway.amazonaws.com"}
+    invokes = [s["Resource"]["Fn::Sub"] for s in statements("LambdaRole") if s["Action"] == ["lambda:InvokeFunction"]]
+    assert any(arn.endswith(":function:assess-${Stage}") for arn in invokes)
+
+
+def test_no_arn_hard_codes_the_aws_partition():
+    text = TEMPLATE.read_text()
+    assert "arn:aws:" not in text.replace("arn:${AWS::Partition}:", "")

@@ -1,0 +1,65 @@
+"""Every link and cookie path the service hands out, in one place.
+
+A deployed stage is reached two ways: behind a custom domain (`ASSESS_PUBLIC_URL`, no prefix) or on
+API Gateway's default execute-api URL, where every page lives under the stage (`/prod/...`). Zappa's
+handler says which: on an `amazonaws.com` host it sets the WSGI script root (`SCRIPT_NAME`) to
+`/<stage>` and strips it from the path. So links start from the configured public URL, else from the
+request's host plus its script root; cookie paths always carry the script root of the request that
+sets them, because that is the path the browser sends them back on.
+"""
+
+from __future__ import annotations
+
+from flask import request
+from flask_babel import gettext as _
+from markupsafe import Markup
+
+from service.web import services
+
+
+def site_root() -> str:
+    """Where participants, trainers and programs reach the service: `https://assess.example.org`, or
+    `https://abc.execute-api.eu-central-1.amazonaws.com/prod` on the default URL."""
+    configured = services().settings.public_url
+    return configured or request.host_url.rstrip("/") + request.script_root
+
+
+def participant_link(root: str, cohort_id: str) -> str:
+    return f"{root}/c/{cohort_id}"
+
+
+def trainer_link(root: str, cohort_id: str, token: str) -> str:
+    """The trainer's link: the token moves into a cookie on first use (service/web/trainer.py)."""
+    return f"{root}/cohorts/{cohort_id}?token={token}"
+
+
+def participant_url(cohort_id: str) -> str:
+    return participant_link(site_root(), cohort_id)
+
+
+def trainer_url(cohort_id: str, token: str) -> str:
+    return trainer_link(site_root(), cohort_id, token)
+
+
+def export_job_url(job_id: str) -> str:
+    return f"{site_root()}/api/v1/exports/jobs/{job_id}"
+
+
+def cookie_path(path: str) -> str:
+    """A cookie path as the browser sees it: under the stage prefix on the execute-api URL."""
+    return request.script_root + path
+
+
+def short_link(url: str) -> str:
+    """The link without its scheme, to read out or copy from a projected screen."""
+    return url.split("://", 1)[-1]
+
+
+def qr_svg(url: str) -> Markup:
+    """The link as an inline SVG QR code that scales to its box (a viewBox, no width or height),
+    labelled for screen readers. The same code on the trainer page, the projector and the console."""
+    import segno  # here: a cold start serving a participant page draws no QR code
+
+    svg = segno.make(url, error="m").svg_inline(scale=1, border=2, omitsize=True, svgclass=None, lineclass=None)
+    label = Markup(' role="img" aria-label="{}"').format(_("QR code of the participant link"))
+    return Markup(svg.replace("<svg", "<svg" + str(label), 1))
