@@ -156,3 +156,25 @@ def test_api_gateway_may_assume_the_web_role_and_invoke_the_web_function():
 def test_no_arn_hard_codes_the_aws_partition():
     text = TEMPLATE.read_text()
     assert "arn:aws:" not in text.replace("arn:${AWS::Partition}:", "")
+
+
+def test_the_export_size_check_knows_what_zappa_sends_as_text():
+    """The synchronous export limit counts base64 for what Zappa encodes: its own text types and the
+    stages' additional ones must be the app's (service/export_jobs.py)."""
+    import ast
+
+    from service import export_jobs
+
+    assert tuple(zappa_stage("prod")["additional_text_mimetypes"]) == export_jobs.ADDITIONAL_TEXT_MIMETYPES
+    # Zappa lives in the package's build virtualenv (requirements-deploy.txt), made by the package check
+    # (tests/e2e, which runs first); read its DEFAULT_TEXT_MIMETYPES from the source.
+    sources = sorted(ROOT.glob(".build/lambda-venv-*/lib/python*/site-packages/zappa/utilities.py"))
+    if not sources:
+        pytest.skip("no Lambda build virtualenv yet: tests/e2e/test_lambda_package.py makes it")
+    tree = ast.parse(sources[-1].read_text())
+    defaults = next(
+        node.value
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", "") == "DEFAULT_TEXT_MIMETYPES"
+    )
+    assert tuple(ast.literal_eval(defaults)) == export_jobs.ZAPPA_TEXT_MIMETYPES
