@@ -150,6 +150,10 @@ def job_status(jobs: ExportJobs, job_id: str) -> JobStatus:
         raise NotFound(N_("no such export"))
     result = jobs.files.get_json(job_key(job_id, "result.json"))
     if result is None:
+        # A job the export function never finished (a timeout, a crash before it wrote its failure)
+        # would stay pending for ever: past the function's time limit it has failed.
+        if _age_seconds(request.get("requested_at")) > jobs.settings.export_job_seconds:
+            return JobStatus(job_id, "failed", request["kind"])
         return JobStatus(job_id, "pending", request["kind"])
     if result["status"] != "done":
         return JobStatus(job_id, "failed", request["kind"])
@@ -162,6 +166,14 @@ def job_status(jobs: ExportJobs, job_id: str) -> JobStatus:
         filename=result["filename"],
         download_key=job_key(job_id, result["filename"]),
     )
+
+
+def _age_seconds(stamp: str | None) -> float:
+    try:
+        started = datetime.strptime(stamp or "", "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+    except ValueError:
+        return 0.0
+    return (datetime.now(UTC) - started).total_seconds()
 
 
 def _now() -> str:

@@ -94,6 +94,7 @@ class Settings:
     export_sync_max_rows: int = 10_000
     export_sync_max_bytes: int = 5_000_000
     export_url_seconds: int = 600
+    export_job_seconds: int = 360  # the export function's timeout (300 s) and a margin: later, a job has failed
 
     @property
     def deployed(self) -> bool:
@@ -138,6 +139,7 @@ class Settings:
             export_sync_max_rows=_positive_int(env, "ASSESS_EXPORT_SYNC_MAX_ROWS", 10_000),
             export_sync_max_bytes=_positive_int(env, "ASSESS_EXPORT_SYNC_MAX_BYTES", 5_000_000),
             export_url_seconds=_positive_int(env, "ASSESS_EXPORT_URL_SECONDS", 600),
+            export_job_seconds=_positive_int(env, "ASSESS_EXPORT_JOB_SECONDS", 360),
         )
 
 

@@ -255,3 +255,18 @@ def test_the_byte_limit_counts_the_body_as_lambda_sends_it(settings, store, tmp_
     assert fits.get(url, headers=EVALUATOR).status_code == 200
     over = app_with(settings, store, export_dir=tmp_path, export_sync_max_bytes=sent - 1).test_client()
     assert over.get(url, headers=EVALUATOR).status_code == 202
+
+
+def test_a_job_that_never_finished_reads_failed_after_the_functions_time_limit(settings, store, tmp_path):
+    """Issue 14: an export function that timed out left its job pending for ever."""
+    import json
+
+    app = app_with(settings, store, export_dir=tmp_path, export_job_seconds=360)
+    jobs = api_app(app).extensions["assess.export_jobs"]
+    for job_id, minutes_ago in (("recent-job-id", 1), ("stuck-job-id", 7)):
+        requested = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() - minutes_ago * 60))
+        body = json.dumps({"kind": "submissions", "query": {}, "requested_at": requested}).encode()
+        jobs.files.put(job_key(job_id, "request.json"), body, "application/json")
+    client = app.test_client()
+    assert client.get("/api/v1/exports/jobs/recent-job-id", headers=EVALUATOR).json["status"] == "pending"
+    assert client.get("/api/v1/exports/jobs/stuck-job-id", headers=EVALUATOR).json["status"] == "failed"
