@@ -70,7 +70,7 @@ def test_a_coordinator_creates_a_cohort_copies_the_trainer_link_and_manages_it(s
     page.get_by_role("button", name="Закрити тест після").click()
     assert page.get_by_role("button", name="Відкрити тест після").count() == 1
     screenshot(page, "admin-cohort-1366x768")
-    page.get_by_label("Я розумію").check()
+    page.get_by_label("Я розумію, що це не можна скасувати").check()
     page.get_by_role("button", name="Закрити остаточно").click()
     assert page.get_by_text(re.compile("Остаточно закрита")).count() == 1
 
