@@ -178,3 +178,12 @@ def test_the_export_size_check_knows_what_zappa_sends_as_text():
         if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", "") == "DEFAULT_TEXT_MIMETYPES"
     )
     assert tuple(ast.literal_eval(defaults)) == export_jobs.ZAPPA_TEXT_MIMETYPES
+
+
+@pytest.mark.parametrize("name", ["dev", "prod"])
+def test_the_public_endpoint_is_regional_and_its_concurrency_reserved(name):
+    """Phones in Ukraine reach eu-central-1 directly (no edge hop); reserved concurrency bounds what a
+    flood of requests can cost and leaves the account's other functions their share (docs/deploy.md)."""
+    stage = zappa_stage(name)
+    assert stage["endpoint_configuration"] == ["REGIONAL"]
+    assert 1 <= stage["lambda_concurrency"] <= 100
