@@ -360,10 +360,16 @@ def evaluator_report(
         raise NotFound(N_("no such bank version"))
     submissions = [sub for cohort in cohorts for sub in services.store.cohort_submissions(cohort.id, scores_only=True)]
     single = cohorts[0].id if cohort_ids and len(cohorts) == 1 else None
-    from service.domain.disclosure import disclose_report  # not needed by a cold start
+    from service.domain.disclosure import cohorts_under_k, disclose_report, reason  # not needed by a cold start
     from service.domain.report import cohort_report
 
     k = services.settings.k_anonymity
-    report = disclose_report(cohort_report(bank, submissions, cohort_id=single), k)
+    people: dict[str, set[str]] = {cohort.id: set() for cohort in cohorts}
+    for sub in submissions:
+        people[sub.cohort_id].add(sub.participant_hash)
+    left_out = cohorts_under_k(people, k)
+    counted = [sub for sub in submissions if sub.cohort_id not in left_out]
+    report = disclose_report(cohort_report(bank, counted, cohort_id=single), k)
     report["cohort_ids"] = [cohort.id for cohort in cohorts]
+    report["cohorts_withheld"] = {"n": len(left_out), "withheld": reason(k)} if left_out else {"n": 0}
     return report

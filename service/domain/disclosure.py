@@ -91,9 +91,16 @@ def release(submitted: set[str], released: set[str], k: int, *, phase_open: bool
     waiting = submitted - released
     if not waiting:
         return None
-    if not phase_open or len(waiting) >= k:
+    if len(waiting) >= k or (not phase_open and len(submitted) >= k):
         return set(submitted)
-    return None
+    return None  # a phase closed with fewer than k in all shows no score figure: they would be theirs
+
+
+def cohorts_under_k(participants_by_cohort: Mapping[str, Iterable[str]], k: int) -> set[str]:
+    """The cohorts an evaluator report leaves out: fewer than k participants in all. Their figures would
+    be a few people's scores, and a pooled report with and without such a cohort would give them back
+    by difference; every cohort a report counts has k or more, so no two reports differ by fewer."""
+    return {cohort for cohort, people in participants_by_cohort.items() if len(set(people)) < k}
 
 
 # Exports: one decision per cohort, applied the same way in every export.

@@ -137,6 +137,12 @@ class ReportSchema(ma.Schema):
 
     cohort_id = fields.String(allow_none=True, metadata={"description": "the cohort, or null when pooled"})
     cohort_ids = fields.List(fields.String(), metadata={"description": "evaluator reports: the cohorts included"})
+    cohorts_withheld = fields.Dict(
+        metadata={
+            "description": "evaluator reports: how many of those cohorts are left out of every figure, having "
+            "fewer than k participants ({n, withheld})"
+        }
+    )
     bank_id = fields.String(required=True)
     bank_version = fields.String(required=True)
     bank_sha256 = fields.String(required=True)

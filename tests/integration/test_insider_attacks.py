@@ -17,7 +17,7 @@ import pytest
 from service import operations
 from service.app import create_app
 from service.settings import Settings
-from tests.conftest import ENVIRONMENT, EVALUATOR
+from tests.conftest import ADMIN, ENVIRONMENT, EVALUATOR
 from tests.fakes import InMemoryStore
 from tests.integration.test_full_flow import random_answers
 
@@ -229,3 +229,28 @@ def test_live_figures_move_in_steps_of_k_and_all_show_when_the_phase_closes(app,
     assert closed["n"] == 12 and closed["mean_percent"] is not None
     page = client.get(f"/cohorts/{room.id}/projector")
     assert page.status_code == 200
+
+
+def test_a_cohort_under_k_gives_no_figure_alone_nor_by_difference_of_pooled_reports(small_client):
+    """A cohort of 3 in an evaluator report showed its mean (three people's scores), and a pooled report
+    with and without it differed by exactly them. Cohorts under k count in no report's figures."""
+
+    def cohort(label: str, people: int) -> str:
+        created = small_client.post(
+            "/api/v1/cohorts", json={"bank_id": "small", "bank_version": "1", "label": label}, headers=ADMIN
+        ).json
+        for n in range(people):
+            answers = {"q1": ["b" if n % 2 else "a"], "q3": ["d"]}
+            body = {"submission_id": str(uuid.uuid4()), "phase": "pre", "language": "uk", "answers": answers}
+            assert (
+                small_client.post(f"/api/v1/cohorts/{created['cohort_id']}/submissions", json=body).status_code == 201
+            )
+        return created["cohort_id"]
+
+    big, small = cohort("big", 6), cohort("small", 3)
+    alone = small_client.get(f"/api/v1/reports?cohort_id={small}", headers=EVALUATOR).json
+    assert alone["phases"]["pre"]["n"] == 0 and alone["phases"]["pre"]["mean_percent"] is None
+    assert alone["cohorts_withheld"]["n"] == 1
+    both = small_client.get(f"/api/v1/reports?cohort_id={big}&cohort_id={small}", headers=EVALUATOR).json
+    only_big = small_client.get(f"/api/v1/reports?cohort_id={big}", headers=EVALUATOR).json
+    assert both["phases"]["pre"] == only_big["phases"]["pre"]  # nothing of the small cohort to subtract

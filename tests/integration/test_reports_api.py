@@ -20,6 +20,13 @@ WRONG = {"q1": ["a"]}  # 0 points
 
 
 @pytest.fixture
+def settings(settings):
+    """These tests check the reports' arithmetic on classes of 2-4; k=1 leaves no cohort out (the
+    disclosure rules have their own tests: test_insider_attacks.py, unit/test_disclosure.py)."""
+    return dataclasses.replace(settings, k_anonymity=1)
+
+
+@pytest.fixture
 def two_versions_client(settings, store):
     """The small bank in two published versions, so that pooling across versions can be refused."""
     version_2 = dataclasses.replace(small_bank("partial"), version="2", sha256="1" * 64)
@@ -53,7 +60,7 @@ def test_one_cohorts_evaluator_report_has_the_trainers_numbers(small_client):
     trainers = small_client.get(f"/api/v1/cohorts/{cohort_id}/report", headers=trainer).json
     evaluators = report(small_client, f"cohort_id={cohort_id}")
     assert evaluators.status_code == 200
-    assert evaluators.json == trainers | {"cohort_ids": [cohort_id]}
+    assert evaluators.json == trainers | {"cohort_ids": [cohort_id], "cohorts_withheld": {"n": 0}}
     assert evaluators.json["phases"]["pre"]["mean_percent"] == pytest.approx(100 * 3 / 3 / 4)  # 0, 1.5, 1.5 of 4
     assert evaluators.json["paired"]["n"] == 2
 
@@ -188,4 +195,4 @@ def test_reports_read_scores_without_answers_and_get_the_same_numbers(small_app,
     expected = disclose_report(
         cohort_report(bank, full, cohort_id=cohort_id), small_app.extensions["assess"].settings.k_anonymity
     )
-    assert evaluators == expected | {"cohort_ids": [cohort_id]}
+    assert evaluators == expected | {"cohort_ids": [cohort_id], "cohorts_withheld": {"n": 0}}

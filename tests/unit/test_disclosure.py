@@ -134,3 +134,18 @@ def test_joining_any_two_exports_of_random_cohorts_leaves_no_class_under_k(peopl
     for who, known in combined.items():
         classes[(who.split("-")[0], known)].add(who)
     assert all(len(members) >= K for members in classes.values()), classes
+
+
+def test_closing_a_phase_releases_nothing_while_fewer_than_k_took_it():
+    """A phase closed with 3 participants in all would show their figures: three people's scores."""
+    from service.domain.disclosure import release
+
+    assert release({"a", "b", "c"}, set(), 5, phase_open=False) is None
+    assert release({"a", "b", "c", "d", "e"}, {"a", "b", "c", "d"}, 5, phase_open=False) == {"a", "b", "c", "d", "e"}
+
+
+def test_only_cohorts_of_k_or_more_count_in_an_evaluator_report():
+    from service.domain.disclosure import cohorts_under_k
+
+    people = {"big": ["p1", "p2", "p3", "p4", "p5"], "small": ["q1", "q2", "q2", "q3", "q4"], "empty": []}
+    assert cohorts_under_k(people, 5) == {"small", "empty"}  # q2 twice (pre and post) is one person
