@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from service.domain.anonymity import SUPPRESSED
-from service.domain.disclosure import WITHHELD, disclose_breakdown, disclose_report, release
+from service.domain.disclosure import WITHHELD, decide_cohort, disclose_breakdown, disclose_report, in_days, release
 from service.domain.export import CohortData, participant_export, pseudonym, submission_export
 from tests.factories import cohort, small_bank, submission
 
@@ -149,3 +150,89 @@ def test_only_cohorts_of_k_or_more_count_in_an_evaluator_report():
 
     people = {"big": ["p1", "p2", "p3", "p4", "p5"], "small": ["q1", "q2", "q2", "q3", "q4"], "empty": []}
     assert cohorts_under_k(people, 5) == {"small", "empty"}  # q2 twice (pre and post) is one person
+
+
+# Which cells are withheld next, and how the withheld ones are counted.
+
+
+def test_the_next_cell_withheld_is_the_smallest_shown_one_not_the_first_by_name():
+    """Withholding `b` (6) gives k with `c`; withholding `a` (20) would hide more than it needs to."""
+    cells = disclose_breakdown({"a": cell(20), "b": cell(6), "c": cell(2)}, K)
+    assert cells["a"] == cell(20)
+    assert cells["b"][WITHHELD] == cells["c"][WITHHELD] == "fewer than 5"
+
+
+def test_an_empty_cell_withheld_on_the_way_adds_nobody_so_the_next_is_withheld_too():
+    """A bank language nobody took (n = 0) is the smallest shown cell: withholding it hides nobody, so
+    `uk` must go as well, else the phase's total minus `uk` gives the two `en` participants back."""
+    cells = disclose_breakdown({"uk": cell(20), "en": cell(2), "ru": cell(0)}, K)
+    assert cells["en"]["n"] is None and cells["en"][WITHHELD] == "fewer than 5"
+    assert cells["uk"] == {"n": None, "mean_percent": None, "min_percent": None, WITHHELD: "fewer than 5"}
+
+
+def phase(n: int, by_language: dict | None = None) -> dict:
+    figures = {"n": n, "mean_percent": 40.0 if n else None, "min_percent": 10.0 if n else None}
+    figures["max_percent"] = 90.0 if n else None
+    topic = {key: figures[key] for key in ("n", "mean_percent", "min_percent", "max_percent")}
+    return {**figures, "by_topic": {"t1": topic}, "by_language": by_language or {}}
+
+
+def test_a_reports_breakdown_by_language_is_disclosed_cell_by_cell():
+    report = {"phases": {"pre": phase(7, {"uk": cell(5), "en": cell(2)}), "post": phase(0)}}
+    shown = disclose_report(report, K)["phases"]["pre"]["by_language"]
+    assert shown["en"][WITHHELD] == shown["uk"][WITHHELD] == "fewer than 5"
+    assert shown["uk"]["mean_percent"] is None and shown["en"]["n"] is None
+
+
+def test_min_and_max_are_withheld_from_one_participant_and_each_says_why():
+    shown = disclose_report({"phases": {"pre": phase(1)}}, K)["phases"]["pre"]
+    assert (shown["mean_percent"], shown["min_percent"], shown["max_percent"]) == (40.0, None, None)
+    assert shown[WITHHELD] == {"min_percent": "fewer than 5", "max_percent": "fewer than 5"}
+    assert shown["by_topic"]["t1"][WITHHELD] == {"min_percent": "fewer than 5", "max_percent": "fewer than 5"}
+
+
+def test_a_group_of_exactly_k_shows_its_min_and_max():
+    shown = disclose_report({"phases": {"pre": phase(K)}}, K)["phases"]["pre"]
+    assert (shown["min_percent"], shown["max_percent"]) == (10.0, 90.0)
+    assert WITHHELD not in shown and WITHHELD not in shown["by_topic"]["t1"]
+
+
+def test_a_phase_nobody_took_is_not_marked_withheld():
+    """Its min and max are undefined, not withheld: the report table's `withheld` column stays empty."""
+    report = {"phases": {"post": phase(0)}}
+    assert disclose_report(report, K) == report
+
+
+# Exports: the cohort's one decision, and the day filter.
+
+
+def decision_rows() -> list[dict]:
+    """6 uk, 4 ru and 1 en took both phases; one more took only the post-test (a group of one)."""
+    languages = ["uk"] * 6 + ["ru"] * 4 + ["en"]
+    rows = []
+    for number, language in enumerate(languages):
+        for phase_name in ("pre", "post"):
+            rows.append({"participant": f"p{number}", "phase": phase_name, "region": "north", "language": language})
+    rows.append({"participant": "late", "phase": "post", "region": "north", "language": "uk"})
+    return [dict(row, submitted_day="2026-05-04") for row in rows]
+
+
+@pytest.mark.parametrize("quasi_identifiers", [["region", "language", "submitted_day"], ["language"]])
+def test_a_cohort_decision_suppresses_the_small_classes_and_withholds_the_small_groups(quasi_identifiers):
+    """en (1) and ru (4) are under k and hold 5 together: suppressed; uk (6) is shown. The one who took
+    only the post-test is withheld from every export, so not counted among the suppressed."""
+    rows = decision_rows()
+    decision = decide_cohort(rows, quasi_identifiers, K)
+    assert decision.suppressed == frozenset({"p6", "p7", "p8", "p9", "p10"})
+    assert decision.withheld == frozenset({"late"}) and decision.groups_below_k == 1
+    assert rows == decision_rows()  # the rows given are left as they were
+
+
+def test_a_day_filter_keeps_its_first_and_last_day_and_needs_every_day_inside():
+    assert in_days(["2026-05-04", "2026-05-06"], "2026-05-04", "2026-05-06")
+    assert in_days(["2026-05-05"], "2026-05-05", "2026-05-05")
+    assert not in_days(["2026-05-03"], "2026-05-04", "2026-05-06")
+    assert not in_days(["2026-05-07"], "2026-05-04", "2026-05-06")
+    assert not in_days(["2026-05-05", "2026-05-07"], "2026-05-04", "2026-05-06")
+    assert in_days(["2026-05-07"], "2026-05-04", None) and in_days(["2026-05-03"], None, "2026-05-06")
+    assert in_days(["2026-05-03"], None, None)
