@@ -59,7 +59,7 @@ def walk_blocks(text: str) -> dict[str, list[str]]:
 
 def test_the_walked_parts_hold_only_commands_this_test_can_run():
     parts = walk_blocks(DOC.read_text())
-    assert set(parts) == {"first deploy", "update"}
+    assert set(parts) == {"first deploy", "update", "restore drill"}
     for lines in parts.values():
         assert lines and all(COMMAND.match(line) for line in lines), lines
     assert "zappa deploy $STAGE" in parts["first deploy"] and "zappa update $STAGE" in parts["update"]
@@ -150,7 +150,7 @@ def deployed(aws, tmp_path_factory):
     run("first deploy")
     first = _state(session)
     run("update")
-    return {
+    deployed_state = {
         "session": session,
         "checkout": checkout,
         "venv": venv,
@@ -158,7 +158,9 @@ def deployed(aws, tmp_path_factory):
         "after_update": _state(session),
         "transcript": transcript,
         "endpoint": aws,
+        "run": run,
     }
+    return deployed_state
 
 
 def _boto_credentials() -> dict:
@@ -435,3 +437,36 @@ def test_the_deployed_package_walks_a_custom_domain_without_a_prefix(deployed, d
         assert walked["participant_url"].startswith(f"{CUSTOM_DOMAIN}/c/")
     finally:
         function.close()
+
+
+def test_the_restore_drill_switches_both_functions_and_their_roles_to_the_restored_table(deployed):
+    """Last in this module: it moves the stage to another table. The walks above left cohorts behind."""
+    session = deployed["session"]
+    dynamodb = session.client("dynamodb")
+    before = stage._cohort_count(dynamodb, "assess-prod")
+    assert before >= 2
+    deployed["run"]("restore drill")
+    restored = "assess-prod-restored-202605010900"
+    assert stage._cohort_count(dynamodb, restored) == before
+    state = _state(session)
+    for function in state["functions"].values():
+        assert function["Environment"]["Variables"]["ASSESS_TABLE"] == restored
+    cloudformation = session.client("cloudformation")
+    stack = cloudformation.describe_stacks(StackName="assess-prod-infra")["Stacks"][0]
+    assert {"ParameterKey": "ActiveTableName", "ParameterValue": restored} in stack["Parameters"]
+    # moto's CloudFormation does not apply a role's changed inline policies on an update (it updates a
+    # role's description only), so the roles' switch is shown on a stack created with the parameter:
+    # a dev stage whose active table is a restored one.
+    stage.deploy_infra(session, "dev", active_table="assess-dev-restored-202605010900", log=lambda *_: None)
+    iam = session.client("iam")
+    for role, policy in (("assess-dev-lambda", "assess-web"), ("assess-dev-exports", "assess-exports")):
+        document = stage._policy(iam.get_role_policy(RoleName=role, PolicyName=policy)["PolicyDocument"])
+        tables = {r for statement in document["Statement"] for r in _list(statement["Resource"]) if ":table/" in r}
+        assert tables == {
+            "arn:aws:dynamodb:eu-central-1:123456789012:table/assess-dev-restored-202605010900",
+            "arn:aws:dynamodb:eu-central-1:123456789012:table/assess-dev-restored-202605010900/index/*",
+        }
+
+
+def _list(value):
+    return [value] if isinstance(value, str) else value
