@@ -4,7 +4,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 PIP    := $(PY) -m pip install --quiet --disable-pip-version-check
 
-.PHONY: run test bench mutation lint translations browser node dynalite clean
+.PHONY: run test bench mutation lint translations browser node dynalite clean lock
 
 # The local run keeps its data in .local/ (a durable dynalite): Node.js and dynalite come first.
 run: $(VENV)/.local-installed translations node dynalite
@@ -74,3 +74,10 @@ $(DYNALITE)/node_modules/.package-lock.json: tests/dynalite/package.json tests/d
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .cache mutants
 	find service -name '*.mo' -delete
+
+# requirements-deploy.lock: what the Lambda package is built from (serverless/lambda_package.py), every
+# distribution pinned with its hashes. Run after changing requirements.txt or requirements-deploy.txt.
+lock:
+	python3 -m venv .build/pip-tools && .build/pip-tools/bin/pip install --quiet pip-tools==7.6.2
+	.build/pip-tools/bin/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras \
+		--no-emit-index-url --no-emit-find-links --output-file requirements-deploy.lock requirements-deploy.txt

@@ -82,27 +82,82 @@ def request_cost(request: RequestCost, memory: int) -> dict[str, float]:
     }
 
 
-def programme_cost(
-    participants: int, requests: dict[str, RequestCost], memory: int, cohort_size: int = 30, trainer_views: int = 10
-) -> dict:
-    """Every participant loads the page and submits, pre and post; each cohort of `cohort_size` is
-    created once and its trainer opens the report `trainer_views` times."""
-    cohorts = math.ceil(participants / cohort_size)
-    counts = {
-        "page": 2 * participants,
-        "submit_pre": participants,
-        "submit_post": participants,
-        "create_cohort": cohorts,
-        "trainer_view": cohorts * trainer_views,
+@dataclass(frozen=True)
+class Classroom:
+    """What one class sends, as assumed here (docs/performance.md lists these with the figures)."""
+
+    size: int = 30  # 1,000 participants in 34 classes
+    phase_minutes: int = 20  # each test is open this long, pre and post
+    first_submit_minute: int = 5  # nobody finishes 20 questions sooner
+    tabs_polling: int = 2  # the trainer's page and the projector view, both open while a test is
+    page_loads_per_tab: int = 2  # each tab opened (or reloaded) twice per phase
+    console_requests: int = 6  # the coordinator: login, console, form, create, cohort page, QR
+    scripts_per_phone_page: int = 1  # participant.js on the test, copy.js on the result (max-age 1 h)
+    poll_seconds: float = 10  # static/js/trainer.js: every 10 s while something changes...
+    poll_growth: float = 1.5  # ...half as long again after each unchanged answer...
+    poll_longest_seconds: float = 60  # ...up to a minute
+    seed: int = 14
+
+
+def live_polls(classroom: Classroom) -> dict[str, int]:
+    """One tab's polls during one phase, with trainer.js's rule: a poll answered 200 (something
+    changed since the last) brings the wait back to 10 s, a 304 stretches it. Submission times are
+    uniform between the first-submit minute and the end, from a fixed seed."""
+    import random
+
+    generator = random.Random(classroom.seed)
+    end = classroom.phase_minutes * 60
+    times = sorted(generator.uniform(classroom.first_submit_minute * 60, end) for _ in range(classroom.size))
+    now, wait, seen, changed, unchanged = 0.0, classroom.poll_seconds, 0, 0, 0
+    while True:
+        now += wait
+        if now > end:
+            break
+        arrived = sum(1 for t in times if t <= now)
+        if arrived != seen:
+            changed, seen, wait = changed + 1, arrived, classroom.poll_seconds
+        else:
+            unchanged += 1
+            wait = min(classroom.poll_longest_seconds, wait * classroom.poll_growth)
+    return {"changed": changed, "unchanged": unchanged}
+
+
+def class_requests(classroom: Classroom = Classroom()) -> dict[str, int]:
+    """Every request one class sends through API Gateway, by kind."""
+    polls = live_polls(classroom)
+    tabs_phases = classroom.tabs_polling * 2
+    return {
+        "page": 2 * classroom.size,
+        "script": 2 * 2 * classroom.size * classroom.scripts_per_phone_page,  # test and result, pre and post
+        "submit_pre": classroom.size,
+        "submit_post": classroom.size,
+        "create_cohort": classroom.console_requests,
+        "trainer_view": tabs_phases * classroom.page_loads_per_tab,
+        "script_trainer": tabs_phases * classroom.page_loads_per_tab,
+        "live_changed": tabs_phases * polls["changed"],
+        "live_unchanged": tabs_phases * polls["unchanged"],
     }
+
+
+def programme_cost(
+    participants: int, requests: dict[str, RequestCost], memory: int, classroom: Classroom = Classroom()
+) -> dict:
+    """Every request a programme's classes send (class_requests), priced per kind. Kinds not measured
+    (the static scripts) take the cheapest measured request's cost."""
+    cohorts = math.ceil(participants / classroom.size)
+    per_class = class_requests(classroom)
+    cheapest = min(requests.values(), key=lambda r: r.lambda_ms)
+    counts = {kind: count * cohorts for kind, count in per_class.items()}
     total = {"lambda": 0.0, "api_gateway": 0.0, "dynamodb": 0.0}
     for kind, count in counts.items():
-        for part, dollars in request_cost(requests[kind], memory).items():
+        request = requests.get(kind) or requests.get(kind.split("_")[0]) or cheapest
+        for part, dollars in request_cost(request, memory).items():
             total[part] += count * dollars
     return {
         "participants": participants,
         "cohorts": cohorts,
         "requests": sum(counts.values()),
+        "counts": counts,
         **total,
         "total": sum(total.values()),
     }

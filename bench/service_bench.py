@@ -13,6 +13,7 @@ same moto backend in the same run.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import math
 import statistics
 import time
@@ -122,6 +123,17 @@ def operations(h: Harness, repeat: int, report_sizes, report_repeat: int) -> lis
             h.measure(partial(trainer_browser.get, live), reps),
             "Query pages only",
         )
+        unchanged = {"If-None-Match": trainer_browser.get(live).headers["ETag"]}
+        row(
+            f"trainer live.json unchanged (304), {size} participants",
+            h.measure(partial(trainer_browser.get, live, headers=unchanged), reps),
+            "Query pages only, nothing rendered",
+        )
+    row(
+        "static script (GET /static/js/participant.js)",
+        h.measure(lambda: h.client.get("/static/js/participant.js"), repeat),
+        "no DynamoDB",
+    )
     return rows
 
 
@@ -304,6 +316,9 @@ def requests_for_cost(rows: list[dict], growth_rows: list[dict], memory: int) ->
             f"trainer page HTML, {smallest} participants",
             next(g["trainer_page_service_ms"] for g in growth_rows if g["n"] >= 2 * smallest),
         ),
+        "live_changed": pick(f"trainer live.json, {smallest} participants"),
+        "live_unchanged": pick(f"trainer live.json unchanged (304), {smallest} participants"),
+        "script": pick("static script"),
     }
 
 
@@ -432,7 +447,7 @@ def render(rows, sizes, growth_rows, costs, requests, memory, timed_up_to) -> st
             ],
             [
                 [
-                    f"{c['participants']:,} participants, pre and post, 10 trainer views per cohort",
+                    f"{c['participants']:,} participants, pre and post, trainer and projector tabs",
                     f"{c['cohorts']:,}",
                     f"{c['requests']:,}",
                     f"{c['lambda']:.4f}",
@@ -446,7 +461,16 @@ def render(rows, sizes, growth_rows, costs, requests, memory, timed_up_to) -> st
             "lrrrrrrr",
         ),
         "",
-        f"Budget: 1,000 participants under $0.05 before free tier. Prices (eu-central-1, on demand, noted "
+        "Requests one class sends (`bench/cost_model.py`, `class_requests`): "
+        + ", ".join(f"{kind} {count}" for kind, count in cost_model.class_requests().items())
+        + ". Assumed: "
+        + "; ".join(f"{name} = {value}" for name, value in dataclasses.asdict(cost_model.Classroom()).items())
+        + ". The live polls follow static/js/trainer.js (10 s while figures change, half as long again after "
+        "each unchanged answer, at most 60 s; an unchanged answer is an empty 304), simulated over submissions "
+        "spread uniformly over the open test. Static scripts are cached for an hour, so each phone fetches "
+        "them again at the post-test. The stylesheets are inlined.",
+        "",
+        f"Budget: 1,000 participants under $0.10 before free tier. Prices (eu-central-1, on demand, noted "
         f"{cost_model.PRICES_CHECKED}; re-check before relying on them):",
         "",
     ]

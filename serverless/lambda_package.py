@@ -3,11 +3,13 @@
 Shared by serverless/package_check.py (the proof that the package works) and bench/cold_start.py.
 Nothing here goes into the package (zappa_settings.json excludes it).
 
-- The build virtualenv holds requirements-deploy.txt only (requirements.txt plus Zappa), cached
-  under .build/ by a hash of those files and the Python version, because `zappa package` copies
-  the active virtualenv into the zip.
-- What the Lambda runtime provides itself (boto3, botocore and their dependencies) is left out
-  of the zip by zappa_settings.json and put in a separate folder standing in for /var/runtime.
+- The build virtualenv holds exactly requirements-deploy.lock (requirements.txt plus Zappa, every
+  distribution pinned with its hashes), cached under .build/ by a hash of those files and the
+  Python version, because `zappa package` copies the active virtualenv into the zip.
+- boto3 and botocore go into the zip at the locked versions the tests ran (botocore's service
+  models trimmed to the services the functions call, in zappa_settings.json). The Lambda runtime's
+  own copy, in /var/runtime, comes after /var/task on sys.path; a separate folder with the same
+  distributions stands in for it here.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 BUILD = ROOT / ".build"  # hidden: Zappa neither copies nor scans hidden folders
 RUNNER = ROOT / "serverless" / "lambda_runner.py"
-# Distributions the python3.11 Lambda runtime already has on its path (/var/runtime).
+# Distributions the python3.11 Lambda runtime has on its path (/var/runtime), shadowed by the zip's.
 RUNTIME_PROVIDED = ("boto3", "botocore", "s3transfer", "python-dateutil", "six", "urllib3")
 # What Zappa's handler.py imports at run time, beyond the Lambda runtime: the rest of Zappa's
 # dependencies are build tools and are excluded in zappa_settings.json.
@@ -47,9 +49,12 @@ class Package:
     settings: dict  # Zappa's generated zappa_settings.py as a dict
 
 
+LOCK = ROOT / "requirements-deploy.lock"
+
+
 def requirements_key() -> str:
     digest = hashlib.sha256()
-    for name in ("requirements.txt", "requirements-deploy.txt"):
+    for name in ("requirements.txt", "requirements-deploy.txt", LOCK.name):
         digest.update((ROOT / name).read_bytes())
     digest.update(f"{sys.version_info[:2]}{platform.machine()}".encode())
     return digest.hexdigest()[:12]
@@ -63,12 +68,13 @@ def build_virtualenv(log=print) -> Path:
     shutil.rmtree(venv, ignore_errors=True)
     for stale in [*BUILD.glob("lambda-venv-*"), *BUILD.glob("lambda-runtime-*")]:
         shutil.rmtree(stale, ignore_errors=True)
-    log(f"creating the build virtualenv {venv.relative_to(ROOT)} from requirements-deploy.txt")
+    log(f"creating the build virtualenv {venv.relative_to(ROOT)} from {LOCK.name}")
     base_python = getattr(sys, "_base_executable", sys.executable)
     subprocess.run([base_python, "-m", "venv", str(venv)], check=True)
     pip = [str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
+    # Exactly the locked files: every distribution pinned with its hashes, nothing resolved here.
     subprocess.run(
-        [*pip, "-r", str(ROOT / "requirements-deploy.txt")],
+        [*pip, "--require-hashes", "--no-deps", "-r", str(LOCK)],
         check=True,
         env=_clean_environment(),
     )
@@ -147,6 +153,13 @@ def content_problems(package: Package, venv: Path) -> list[str]:
     present = {_normalise(path.name.split("-")[0]) for path in package.folder.glob("*.dist-info")}
     problems = [f"unexpected distribution in the package: {name}" for name in sorted(present - expected)]
     problems += [f"missing distribution: {name}" for name in sorted(expected - present)]
+    locked = _locked_versions()
+    for dist_info in package.folder.glob("*.dist-info"):
+        name, version = dist_info.name.removesuffix(".dist-info").rsplit("-", 1)
+        if _normalise(name) in locked and locked[_normalise(name)] != version:
+            problems.append(f"{name} {version} in the package, {locked[_normalise(name)]} in {LOCK.name}")
+    if not (package.folder / "botocore" / "docs").is_dir():
+        problems.append("botocore is incomplete (an exclude pattern matched one of its folders)")
     for unwanted in ("tests", "docs", "bench", "scripts", "build", ".git", ".venv", "zappa_settings.json"):
         if (package.folder / unwanted).exists():
             problems.append(f"{unwanted} is in the package")
@@ -161,6 +174,15 @@ def content_problems(package: Package, venv: Path) -> list[str]:
     if package.unzipped_bytes >= UNZIPPED_BUDGET:
         problems.append(f"unzipped size {package.unzipped_bytes} is over the {UNZIPPED_BUDGET} budget")
     return problems
+
+
+def _locked_versions() -> dict[str, str]:
+    versions = {}
+    for line in LOCK.read_text().splitlines():
+        if "==" in line and not line.startswith((" ", "#")):
+            name, version = line.split("==", 1)
+            versions[_normalise(name)] = version.split()[0]
+    return versions
 
 
 def stage_aws_environment(stage: str) -> dict:
@@ -316,9 +338,9 @@ else:
 """
 
 
-def _venv_query(venv: Path, what: str, names) -> list[str]:
+def _venv_query(venv: Path, what: str, names, left_out=()) -> list[str]:
     done = subprocess.run(
-        [str(venv / "bin" / "python"), "-c", _QUERY, what, json.dumps(list(names)), json.dumps(RUNTIME_PROVIDED)],
+        [str(venv / "bin" / "python"), "-c", _QUERY, what, json.dumps(list(names)), json.dumps(list(left_out))],
         capture_output=True,
         text=True,
         check=True,

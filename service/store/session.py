@@ -16,13 +16,16 @@ import functools
 from pathlib import Path
 
 import boto3
+import botocore.session
 
 MODELS = Path(__file__).resolve().parent / "botocore_models"
 
 
 @functools.cache
 def aws_session(region: str) -> boto3.session.Session:
-    session = boto3.session.Session(region_name=region)
+    core = botocore.session.get_session()
     if MODELS.is_dir():
-        session._session.get_component("data_loader").search_paths.insert(0, str(MODELS))
-    return session
+        # botocore's `data_path` setting (AWS_DATA_PATH): searched before its own models. Set before
+        # the first client, when botocore makes its model loader.
+        core.set_config_variable("data_path", str(MODELS))
+    return boto3.session.Session(botocore_session=core, region_name=region)

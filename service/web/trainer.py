@@ -56,9 +56,35 @@ def live(cohort_id: str):
     """What the page's script swaps in while a phase is open: the report and the page's live parts,
     rendered here so that plural forms and number formats stay server-side."""
     cohort, bank = _trainer_cohort(cohort_id)
-    context = _live_context(cohort, bank)
-    parts = {name: render_template(template, **context) for name, template in LIVE_PARTS.items()}
-    return jsonify(open=cohort.open_phases, report=context["report"], html=parts)
+    live = operations.live_submissions(services(), cohort)
+    tag = live_tag(cohort, bank, *live)
+    if request.if_none_match.contains(tag):
+        # Nothing the view shows has changed: no report, no charts, no body (docs/performance.md).
+        response = make_response("", 304)
+    else:
+        context = _live_context(cohort, bank, live)
+        parts = {name: render_template(template, **context) for name, template in LIVE_PARTS.items()}
+        response = jsonify(open=cohort.open_phases, report=context["report"], html=parts)
+    response.set_etag(tag)
+    return response
+
+
+def live_tag(cohort: Cohort, bank: Bank, shown, submissions) -> str:
+    """What the live view is drawn from: who is released, who submitted, which phases are open, the
+    language and k. Equal tags, equal views; computed before anything is rendered."""
+    import hashlib
+
+    state = [
+        cohort.id,
+        bank.id,
+        bank.version,
+        sorted(cohort.open_phases),
+        i18n.current_language(bank.languages),
+        services().settings.k_anonymity,
+        sorted((sub.participant_hash, sub.phase) for sub in shown),
+        sorted((sub.participant_hash, sub.phase) for sub in submissions),
+    ]
+    return hashlib.sha256(repr(state).encode()).hexdigest()[:32]
 
 
 @bp.post("/cohorts/<cohort_id>/phases")
@@ -79,7 +105,7 @@ def _trainer_cohort(cohort_id: str) -> tuple[Cohort, Bank]:
     return cohort, bank
 
 
-def _live_context(cohort: Cohort, bank: Bank) -> dict:
+def _live_context(cohort: Cohort, bank: Bank, live=None) -> dict:
     """What the live parts show (the counts, the analysis): asked for again at every poll."""
     # Imported here: the participant pages, and so a cold start, need neither the statistics nor
     # the charts.
@@ -87,7 +113,7 @@ def _live_context(cohort: Cohort, bank: Bank) -> dict:
     from service.domain.report import cohort_report
     from service.web import charts
 
-    shown, submissions = operations.live_submissions(services(), cohort)
+    shown, submissions = live if live is not None else operations.live_submissions(services(), cohort)
     k = services().settings.k_anonymity
     report = disclose_report(cohort_report(bank, shown, cohort_id=cohort.id), k)
     report["submitted"] = submission_counts(submissions)

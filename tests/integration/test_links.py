@@ -64,6 +64,9 @@ def test_every_link_and_cookie_keeps_the_stage_prefix_on_the_execute_api_url(sta
     assert login.status_code == 303 and cookie_path(login, "admin_session") == "/prod/admin"
     console = stage_client.get("/admin", base_url=base)
     assert console.status_code == 200
+    login_page = stage_client.get("/admin/login", base_url=base)
+    for page in (console, login_page):  # the language switch of the console's pages too
+        assert not re.search(r'(src|href|action)="/(?!prod/)', page.text)
 
 
 def test_behind_a_custom_domain_links_use_it_and_cookies_have_no_prefix(small_client):

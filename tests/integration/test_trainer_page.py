@@ -86,6 +86,38 @@ def test_live_json_answers_the_trainer_cookie_with_the_report_and_the_pages_live
     assert set(live.json["html"]) == {"counts", "analysis"}
 
 
+def test_an_unchanged_live_view_is_an_empty_304_and_a_submission_changes_it(small_client, monkeypatch):
+    """Issue 14: the trainer's and the projector's tabs poll every 10 s; an unchanged view costs no
+    report, no charts and no body."""
+    from service.web import trainer
+
+    created = create_cohort(small_client)
+    cohort_id = created["cohort_id"]
+    trainer_login(small_client, created)
+    first = small_client.get(f"/cohorts/{cohort_id}/live.json")
+    tag = first.headers["ETag"]
+    assert first.status_code == 200 and tag
+
+    def rendered(*_):
+        raise AssertionError("an unchanged view was computed again")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(trainer, "_live_context", rendered)
+        again = small_client.get(f"/cohorts/{cohort_id}/live.json", headers={"If-None-Match": tag})
+    assert again.status_code == 304 and again.data == b"" and again.headers["ETag"] == tag
+    assert "no-store" in again.headers["Cache-Control"]
+
+    body = {"submission_id": str(uuid.uuid4()), "phase": "pre", "language": "uk", "answers": {"q1": ["b"]}}
+    small_client.post(f"/api/v1/cohorts/{cohort_id}/submissions", json=body)
+    changed = small_client.get(f"/cohorts/{cohort_id}/live.json", headers={"If-None-Match": tag})
+    assert changed.status_code == 200 and changed.headers["ETag"] != tag
+    assert "<b>1</b>" in changed.json["html"]["counts"]
+    english = small_client.get(
+        f"/cohorts/{cohort_id}/live.json?lang=en", headers={"If-None-Match": changed.headers["ETag"]}
+    )
+    assert english.status_code == 200  # another language, another view
+
+
 def test_a_live_poll_does_not_draw_the_qr_code_it_does_not_show(small_client, monkeypatch):
     created = create_cohort(small_client)
     trainer_login(small_client, created)

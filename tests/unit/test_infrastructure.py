@@ -1,7 +1,9 @@
 """The deployed table is the table the store and the tests use; the template lints; the Zappa
 stages and the template agree on roles, buckets and functions; permissions stay least-privilege."""
 
+import fnmatch
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -187,3 +189,34 @@ def test_the_public_endpoint_is_regional_and_its_concurrency_reserved(name):
     stage = zappa_stage(name)
     assert stage["endpoint_configuration"] == ["REGIONAL"]
     assert 1 <= stage["lambda_concurrency"] <= 100
+
+
+def _pins(path: Path) -> dict[str, str]:
+    pins = {}
+    for line in path.read_text().splitlines():
+        line = line.split("#", 1)[0].strip()
+        if "==" in line and not line.startswith("-"):
+            name, version = line.split("==", 1)
+            pins[name.strip().lower().replace("_", "-")] = version.split()[0].rstrip("\\").strip()
+    return pins
+
+
+def test_the_lambda_package_is_built_from_a_lock_with_hashes_that_agrees_with_the_requirements():
+    """Issue 14: the same lock gives the same dependency set; `make lock` writes it."""
+    lock_path = ROOT / "requirements-deploy.lock"
+    locked = _pins(lock_path)
+    for source in ("requirements.txt", "requirements-deploy.txt"):
+        for name, version in _pins(ROOT / source).items():
+            assert locked.get(name) == version, f"{source} pins {name}=={version}, the lock {locked.get(name)}"
+    for block in re.split(r"\n(?=[a-z0-9])", lock_path.read_text().split("#\n", 1)[-1].strip()):
+        if "==" in block.splitlines()[0]:
+            assert "--hash=sha256:" in block, block.splitlines()[0]
+
+
+def test_boto3_goes_into_the_package_at_the_tested_version_with_only_the_models_it_calls():
+    """Issue 14: left out, production ran the runtime's SDK, a version no test ran."""
+    excluded = zappa_stage("prod")["exclude_glob"]
+    assert not {"boto3", "botocore", "s3transfer", "urllib3"} & set(excluded)
+    kept = {"dynamodb", "lambda", "s3", "ssm", "sts", "dynamodbstreams", "lambda-core", "s3control", "ssm-sap", "sso"}
+    trimmed = {name for name in kept if any(fnmatch.fnmatch(f"botocore/data/{name}/", g) for g in excluded)}
+    assert trimmed == {"dynamodbstreams", "lambda-core", "s3control", "ssm-sap", "sso"}

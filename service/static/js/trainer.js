@@ -1,14 +1,20 @@
 // Live refresh of the trainer's cohort page and projector view, without reloading the page.
 // While a phase is open it asks live.json (same origin; the trainer's HttpOnly cookie authenticates
-// it) at most every 10 seconds, only while the tab is visible, and swaps in the parts the server
-// rendered (so plural forms and number formats stay server-side). The swapped parts keep their
-// shape, so nothing on the page jumps. Without JavaScript the page has a "Refresh now" link.
+// it) every 10 seconds, only while the tab is visible, and swaps in the parts the server rendered
+// (so plural forms and number formats stay server-side). It sends the last answer's ETag: an
+// unchanged view comes back as an empty 304, and each unchanged answer in a row stretches the wait
+// by half, up to a minute; a change brings it back to 10 seconds (the cost model in
+// bench/cost_model.py counts these polls). The swapped parts keep their shape, so nothing on the
+// page jumps. Without JavaScript the page has a "Refresh now" link.
 (function () {
   "use strict";
   var status = document.getElementById("live-status");
   if (!status || !window.fetch) return;
   var url = status.getAttribute("data-live-url");
-  var interval = Math.max(10000, Number(status.getAttribute("data-interval")) || 0);
+  var shortest = Math.max(10000, Number(status.getAttribute("data-interval")) || 0);
+  var longest = 60000;
+  var interval = shortest;
+  var etag = null;
   var timer = null;
   var busy = false;
   var last = Date.now();
@@ -30,14 +36,24 @@
     if (busy || document.hidden) return;
     busy = true;
     last = Date.now();
-    fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" }, cache: "no-store" })
+    var headers = { Accept: "application/json" };
+    if (etag) headers["If-None-Match"] = etag;
+    fetch(url, { credentials: "same-origin", headers: headers, cache: "no-store" })
       .then(function (response) {
+        if (response.status === 304) return null;
         if (!response.ok) throw new Error(String(response.status));
+        etag = response.headers.get("ETag");
         return response.json();
       })
       .then(function (data) {
-        swap(data.html || {});
         busy = false;
+        if (data === null) {
+          interval = Math.min(longest, Math.round(interval * 1.5));
+          schedule();
+          return;
+        }
+        interval = shortest;
+        swap(data.html || {});
         if (data.open && data.open.length) schedule();
       })
       .catch(function () {
@@ -51,6 +67,7 @@
       clearTimeout(timer);
       timer = null;
     } else {
+      interval = shortest; // back to a trainer who is looking: fresh figures soon
       schedule();
     }
   });
