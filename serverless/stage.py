@@ -271,9 +271,24 @@ def _policy(document) -> dict:
         return ast.literal_eval(document)
 
 
+def send_failed_jobs_to_the_queue(session, stage: str, log=print) -> None:
+    """The export function's asynchronous invocations (export jobs): no retry (a job that failed once
+    fails again, and its status reads failed after its time limit), the event kept on failure."""
+    queue = stack_outputs(session.client("cloudformation"), infra_stack(stage))["ExportFailuresQueueArn"]
+    session.client("lambda").put_function_event_invoke_config(
+        FunctionName=exports_function(stage),
+        MaximumRetryAttempts=0,
+        MaximumEventAgeInSeconds=3600,
+        DestinationConfig={"OnFailure": {"Destination": queue}},
+    )
+    log(f"{exports_function(stage)}: failed jobs go to {queue}, no retry")
+
+
 def finish(session, stage: str, log=print) -> int:
-    """After `zappa deploy` or `zappa update`: throttle the stage, then check the deployment."""
+    """After `zappa deploy` or `zappa update`: throttle the stage, route failed export jobs, then
+    check the deployment."""
     throttle_stage(session, stage, log)
+    send_failed_jobs_to_the_queue(session, stage, log)
     problems = deployment_problems(session, stage)
     for problem in problems:
         log(f"PROBLEM: {problem}")

@@ -49,9 +49,14 @@ class ExportJobs:
     @cached_property
     def files(self):
         if self.settings.export_bucket:
+            from botocore.config import Config
+
             from service.store.session import aws_session
 
-            client = aws_session(self.settings.region).client("s3")
+            # Download links on the bucket's regional host: botocore's default, the global
+            # s3.amazonaws.com, answers a bucket outside us-east-1 with a redirect for its first day.
+            regional = Config(signature_version="s3v4", s3={"addressing_style": "virtual"})
+            client = aws_session(self.settings.region).client("s3", config=regional)
             return S3ExportFiles(client, self.settings.export_bucket)
         return LocalExportFiles(self.settings.export_dir, signing_key=b"download:" + self.settings.export_key)
 

@@ -232,6 +232,15 @@ def test_the_deployed_functions_read_their_settings_at_import(deployed):
     assert lambda_client.get_function_concurrency(FunctionName="assess-prod")["ReservedConcurrentExecutions"] == 20
 
 
+def test_failed_export_jobs_go_to_the_queue_without_a_retry(deployed):
+    session = deployed["session"]
+    config = session.client("lambda").get_function_event_invoke_config(FunctionName="assess-prod-exports")
+    assert config["MaximumRetryAttempts"] == 0
+    queue = config["DestinationConfig"]["OnFailure"]["Destination"]
+    assert queue.endswith(":assess-prod-export-failures")
+    assert session.client("sqs").get_queue_url(QueueName="assess-prod-export-failures")["QueueUrl"]
+
+
 def test_the_stage_is_throttled_after_the_update_too(deployed):
     apigateway = deployed["session"].client("apigateway")
     api = stage.rest_api_id(deployed["session"], STAGE)

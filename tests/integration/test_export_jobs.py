@@ -270,3 +270,16 @@ def test_a_job_that_never_finished_reads_failed_after_the_functions_time_limit(s
     client = app.test_client()
     assert client.get("/api/v1/exports/jobs/recent-job-id", headers=EVALUATOR).json["status"] == "pending"
     assert client.get("/api/v1/exports/jobs/stuck-job-id", headers=EVALUATOR).json["status"] == "failed"
+
+
+def test_download_links_use_the_buckets_regional_host(settings, monkeypatch):
+    """Issue 14: on the global host a new bucket outside us-east-1 answers with a redirect."""
+
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIAEXAMPLE")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "example")
+    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
+    on_aws = dataclasses.replace(settings, export_bucket="assess-prod-exports-123456789012", region="eu-central-1")
+    url = export_jobs.ExportJobs(on_aws).files.client.generate_presigned_url(
+        "get_object", Params={"Bucket": "assess-prod-exports-123456789012", "Key": "exports/x.csv"}, ExpiresIn=600
+    )
+    assert url.startswith("https://assess-prod-exports-123456789012.s3.eu-central-1.amazonaws.com/exports/x.csv?")
