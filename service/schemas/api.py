@@ -95,6 +95,13 @@ class CohortCreateSchema(StrictSchema):
     language = fields.String(validate=validate.Length(2, 8))
     region = fields.String(validate=validate.Length(1, 80), allow_none=True)
     phases = fields.Nested(PhasesSchema)
+    allow_unpaired_codes = fields.Boolean(
+        load_default=False,
+        metadata={
+            "description": "accept a post-test with a typed code that has no pre-test in this cohort "
+            "(otherwise 422 unknown_code); for special cases only"
+        },
+    )
     shuffle = fields.Boolean(
         load_default=False, metadata={"description": "shuffle question and option order per participant"}
     )

@@ -45,6 +45,27 @@ def export_job_url(job_id: str) -> str:
     return f"{site_root()}/api/v1/exports/jobs/{job_id}"
 
 
+def from_another_site() -> bool:
+    """Whether this request was sent by another site's page (a form that posts here, auto-submitted):
+    the browser says so in `Sec-Fetch-Site`, or its `Origin` is neither this service's public URL nor
+    the address the request came to. A client that sends neither header (curl, an app, an old
+    browser) is not a page of another site: it could not use a participant's cookies anyway."""
+    if request.headers.get("Sec-Fetch-Site") == "cross-site":
+        return True
+    origin = request.headers.get("Origin")
+    if origin is None:
+        return False
+    own = {_origin(request.host_url)}
+    if services().settings.public_url:
+        own.add(_origin(services().settings.public_url))
+    return origin.rstrip("/").lower() not in own
+
+
+def _origin(url: str) -> str:
+    scheme, _, rest = url.partition("://")
+    return f"{scheme}://{rest.split('/', 1)[0]}".lower()
+
+
 def cookie_path(path: str) -> str:
     """A cookie path as the browser sees it: under the stage prefix on the execute-api URL."""
     return request.script_root + path
