@@ -51,6 +51,7 @@ class SubmitResult:
     submission: Submission
     participant_code: str
     created: bool
+    pre: Submission | None = None  # a post-test's pre-test, found when its code was checked
 
 
 def expires_at(settings: Settings) -> int:
@@ -218,14 +219,16 @@ def submit(
         )
     chosen_demographics = _check_demographics(bank, demographics or {})
     key = linkage.cohort_key(services.settings.hmac_key, cohort.linkage_salt)
+    pre = None
     if participant_code:
         try:
             code = codes.format_code(codes.normalise_code(participant_code))
         except codes.CodeError as exc:
             raise InvalidInput(str(exc), {"participant_code": str(exc)}) from None
-        if phase == "post" and not cohort.allow_unpaired_codes:
+        if phase == "post":
             taken = services.store.participant_submissions(cohort.id, codes.participant_hash(key, cohort.id, code))
-            if "pre" not in taken:
+            pre = taken.get("pre")
+            if pre is None and not cohort.allow_unpaired_codes:
                 raise UnknownCode(
                     N_("This code is not one of this group's codes. Check it, or choose “I lost my code”."),
                     {"participant_code": N_("not a code given in this group's first test")},
@@ -256,7 +259,7 @@ def submit(
     logger.info(
         "submission stored" if created else "submission retried", extra={"cohort_id": cohort.id, "phase": phase}
     )
-    return SubmitResult(stored, code, created)
+    return SubmitResult(stored, code, created, pre)
 
 
 def first_test_code(services: Services, cohort: Cohort, submission_id: str) -> str:

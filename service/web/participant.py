@@ -7,7 +7,6 @@ server-side check, so it works without JavaScript); "send without these answers"
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import random
 import re
@@ -151,12 +150,7 @@ def submit_test(cohort_id: str):
         return page, status_of(error)
     except ServiceError as error:
         return _with_retry_after(make_response(_test_form(cohort, bank, state, error=error), status_of(error)))
-    history = {}
-    if result.submission.phase == "post":
-        # The answers are stored: if the database stops answering now, show the score without the comparison.
-        with contextlib.suppress(Unavailable):
-            history = operations.participant_history(services(), cohort, result.participant_code)
-    response = make_response(_result_page(cohort, bank, result.submission, result.participant_code, history.get("pre")))
+    response = make_response(_result_page(cohort, bank, result.submission, result.participant_code, result.pre))
     response.set_cookie(
         _code_cookie(cohort.id),
         result.participant_code,

@@ -28,7 +28,8 @@ def api(server: dict, path: str, body: dict | None = None, method: str | None = 
 
 
 def new_cohort(server: dict, label: str, **extra) -> dict:
-    body = {"bank_id": "online-child-safety", "bank_version": "2", "label": label} | extra
+    both_open = {"pre": {"open": True}, "post": {"open": True}}  # the pages below name their phase
+    body = {"bank_id": "online-child-safety", "bank_version": "2", "label": label, "phases": both_open} | extra
     return api(server, "/api/v1/cohorts", body)
 
 

@@ -73,6 +73,7 @@ def in_parallel(task, arguments: list) -> list:
 def new_cohort(served) -> dict:
     admin = {"Authorization": f"Bearer {served['admin_token']}"}
     body = {"bank_id": "online-child-safety", "bank_version": "2", "label": "concurrency"}
+    body["phases"] = {"pre": {"open": True}, "post": {"open": True}}
     status, created = call(f"{served['root']}/api/v1/cohorts", body, admin)
     assert status == 201, created
     return json.loads(created)

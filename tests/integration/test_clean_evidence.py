@@ -85,7 +85,7 @@ def test_a_phone_with_a_code_goes_to_the_post_test_and_one_open_test_is_shown_at
     cohort_id = both_open(small_client)
     small_client.post(f"/c/{cohort_id}", data=form("pre", q1="b", q2=["a", "c"]))
     assert 'name="phase" value="post"' in small_client.get(f"/c/{cohort_id}").text
-    only_pre = create_cohort(small_client)["cohort_id"]
+    only_pre = create_cohort(small_client, phases={"pre": {"open": True}, "post": {"open": False}})["cohort_id"]
     assert 'name="phase" value="pre"' in small_client.get(f"/c/{only_pre}").text
 
 
@@ -118,7 +118,18 @@ def test_a_post_test_shows_the_review_and_a_closed_cohort_shows_it_to_everyone(s
 # --- no blank tests --------------------------------------------------------------------------------
 
 
-def test_a_blank_form_is_never_stored_and_comes_back_saying_how_many_more(small_client, dynamodb):
+@pytest.fixture
+def half_needed(settings, store):
+    """The small bank with the default min_answered of 0.5: 2 of its 3 questions."""
+    from service.app import create_app
+    from service.domain.banks import BankRegistry
+    from tests.factories import small_bank
+
+    return create_app(settings, store=store, banks=BankRegistry([small_bank(min_answered=0.5)])).test_client()
+
+
+def test_a_blank_form_is_never_stored_and_comes_back_saying_how_many_more(half_needed, dynamodb):
+    small_client = half_needed
     cohort_id = create_cohort(small_client)["cohort_id"]
     blank = small_client.post(f"/c/{cohort_id}", data=form("pre") | {"anyway": "1"})
     assert blank.status_code == 422
