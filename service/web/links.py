@@ -46,14 +46,16 @@ def export_job_url(job_id: str) -> str:
 
 
 def from_another_site() -> bool:
-    """Whether this request was sent by another site's page (a form that posts here, auto-submitted):
-    the browser says so in `Sec-Fetch-Site`, or its `Origin` is neither this service's public URL nor
-    the address the request came to. A client that sends neither header (curl, an app, an old
-    browser) is not a page of another site: it could not use a participant's cookies anyway."""
-    if request.headers.get("Sec-Fetch-Site") == "cross-site":
-        return True
+    """Whether this request was sent by another origin's page (a form that posts here, auto-submitted).
+    Browsers say so in `Sec-Fetch-Site` (anything but same-origin, or none for a typed address); one
+    that does not send it is judged by its `Origin`, unless that is "null", which is what our own
+    pages send too (their `Referrer-Policy: no-referrer`). A client that sends neither (curl, an app)
+    is no page of another site: it could not use a participant's cookies anyway."""
+    fetch_site = request.headers.get("Sec-Fetch-Site")
+    if fetch_site is not None:
+        return fetch_site not in ("same-origin", "none")
     origin = request.headers.get("Origin")
-    if origin is None:
+    if origin is None or origin == "null":
         return False
     own = {_origin(request.host_url)}
     if services().settings.public_url:

@@ -172,7 +172,11 @@ def test_a_cohort_may_allow_typed_codes_without_a_pre_test(small_client):
 
 @pytest.mark.parametrize(
     "headers",
-    [{"Sec-Fetch-Site": "cross-site"}, {"Origin": "https://evil.example"}, {"Origin": "null"}],
+    [
+        {"Sec-Fetch-Site": "cross-site"},
+        {"Sec-Fetch-Site": "same-site", "Origin": "null"},  # another origin of the site, no-referrer
+        {"Origin": "https://evil.example"},  # a browser without Fetch Metadata
+    ],
 )
 def test_a_submit_from_another_site_is_refused_with_the_answers_kept(small_client, dynamodb, headers):
     cohort_id = create_cohort(small_client)["cohort_id"]
@@ -193,6 +197,13 @@ def test_the_same_site_and_clients_without_those_headers_may_submit(small_client
     cohort_id = create_cohort(small_client)["cohort_id"]
     own = {"Sec-Fetch-Site": "same-origin", "Origin": "https://assess.example.org"}
     assert small_client.post(f"/c/{cohort_id}", data=form("pre", **ALL_RIGHT), headers=own).status_code == 200
+    our_page = {"Sec-Fetch-Site": "same-origin", "Origin": "null"}  # what our no-referrer pages send
+    assert (
+        small_client.post(
+            f"/c/{cohort_id}", data=form("pre", **ALL_RIGHT) | {"new_participant": "1"}, headers=our_page
+        ).status_code
+        == 200
+    )
     assert submit(small_client, cohort_id, ALL_RIGHT).status_code == 201
 
 
