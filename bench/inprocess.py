@@ -84,6 +84,7 @@ class Harness:
 
     def create_cohort(self, label: str = "bench") -> tuple[str, str]:
         body = {"bank_id": self.bank.id, "bank_version": self.bank.version, "label": label}
+        body["phases"] = {"pre": {"open": True}, "post": {"open": True}}  # pre and post measured alike
         answer = self.client.post("/api/v1/cohorts", json=body, headers=ADMIN)
         assert answer.status_code == 201, answer.get_data(as_text=True)
         data = answer.get_json()

@@ -104,7 +104,13 @@ def main(argv=None) -> None:
         tempfile.TemporaryDirectory() as directory,
         served(data_dir=Path(directory) / "data" if arguments.disk else None) as server,
     ):
-        created = create_cohort(server.root, server.printed("Admin token"), bank_version="1", label="load test")
+        created = create_cohort(
+            server.root,
+            server.printed("Admin token"),
+            bank_version="1",
+            label="load test",
+            phases={"pre": {"open": True}, "post": {"open": False}},  # a class taking its pre-test
+        )
         cohort, token = created["cohort_id"], created["trainer_token"]
         prefix = str(Path(directory) / "load")
         run_locust(server.root, cohort, token, scale, prefix)

@@ -42,6 +42,15 @@ def fill_demonstration_cohort(
     with urllib.request.urlopen(request, timeout=10) as response:
         report = json.load(response)
     bank = load_published_banks(REPOSITORY / "question_banks").get(report["bank_id"], report["bank_version"])
+    # A new cohort opens the pre-test only: the class takes both, so both are open here.
+    both = json.dumps({"phases": {"pre": {"open": True}, "post": {"open": True}}}).encode()
+    opened = urllib.request.Request(
+        f"{root}/api/v1/cohorts/{cohort_id}",
+        data=both,
+        headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+        method="PATCH",
+    )
+    urllib.request.urlopen(opened, timeout=10).close()
     fill_cohort(root, cohort_id, bank, seed=seed, pre=pre, post=post)
     return cohort_id
 

@@ -86,8 +86,10 @@ def start(environment: dict[str, str] | None = None, data_dir: Path | None = Non
 
 def create_cohort(root: str, admin_token: str, **fields) -> dict:
     """A cohort made through the JSON API as the coordinator (the shipped bank's version 2 unless
-    `fields` say otherwise); the API's answer: cohort id, links, the trainer token."""
-    body = {"bank_id": "online-child-safety", "bank_version": "2", "label": "bench"} | fields
+    `fields` say otherwise), both tests open (a class's whole life at once); the API's answer: cohort
+    id, links, the trainer token."""
+    both_open = {"pre": {"open": True}, "post": {"open": True}}
+    body = {"bank_id": "online-child-safety", "bank_version": "2", "label": "bench", "phases": both_open} | fields
     request = urllib.request.Request(
         f"{root}/api/v1/cohorts",
         data=json.dumps(body).encode(),

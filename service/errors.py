@@ -26,6 +26,19 @@ class InvalidInput(ServiceError):
     code = "invalid_input"
 
 
+class TooFewAnswers(InvalidInput):
+    """Fewer questions answered than the bank's `min_answered` share: not stored (a blank test would
+    count as 0% and pull the class down)."""
+
+    code = "too_few_answers"
+
+
+class UnknownCode(InvalidInput):
+    """A post-test code with no pre-test in this cohort: mistyped, or from another cohort."""
+
+    code = "unknown_code"
+
+
 class NotFound(ServiceError):
     """Also what a wrong or missing trainer token gets, so that existence is not revealed."""
 
@@ -42,6 +55,18 @@ class Forbidden(ServiceError):
 
 class Conflict(ServiceError):
     code = "conflict"
+
+
+class AlreadySent(Conflict):
+    """This participant has sent this phase already (another submission): the first one counts."""
+
+    code = "already_sent"
+
+
+class CrossSite(Forbidden):
+    """A participant's submit sent from another site's page (a forged form): refused."""
+
+    code = "cross_site"
 
 
 class CohortClosed(ServiceError):

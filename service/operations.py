@@ -14,7 +14,16 @@ from service.domain import codes, linkage
 from service.domain.banks import BankRegistry
 from service.domain.models import PHASES, Bank, Cohort, Submission
 from service.domain.scoring import AnswerError, check_answers, score_submission
-from service.errors import N_, CohortClosed, Conflict, InvalidInput, NotFound, PhaseClosed
+from service.errors import (
+    N_,
+    CohortClosed,
+    Conflict,
+    InvalidInput,
+    NotFound,
+    PhaseClosed,
+    TooFewAnswers,
+    UnknownCode,
+)
 from service.observability import logger
 from service.settings import Settings, token_sha256
 from service.store.dynamodb import Store
@@ -42,6 +51,7 @@ class SubmitResult:
     submission: Submission
     participant_code: str
     created: bool
+    pre: Submission | None = None  # a post-test's pre-test, found when its code was checked
 
 
 def expires_at(settings: Settings) -> int:
@@ -73,7 +83,10 @@ def create_cohort(
     region: str | None = None,
     phases: Mapping[str, bool] | None = None,
     shuffle: bool = False,
+    allow_unpaired_codes: bool = False,
 ) -> NewCohort:
+    """A new cohort with the pre-test open and the post-test not yet (the trainer starts it, which
+    closes the pre-test: docs/pages.md); `phases` may say otherwise."""
     bank = services.banks.get(bank_id, bank_version)
     if bank is None:
         raise InvalidInput(
@@ -84,7 +97,7 @@ def create_cohort(
     language = language or bank.languages[0]
     if language not in bank.languages:
         raise InvalidInput(N_("the bank has no such language"), {"language": N_("not one of the bank's languages")})
-    state = {phase: True for phase in PHASES}
+    state = {"pre": True, "post": False}
     state.update(phases or {})
     trainer_token = secrets.token_urlsafe(24)
     cohort = Cohort(
@@ -99,6 +112,7 @@ def create_cohort(
         trainer_token_hash=token_hash(trainer_token),
         created_at=now_to_the_minute(),
         shuffle=shuffle,
+        allow_unpaired_codes=allow_unpaired_codes,
         linkage_salt=linkage.new_linkage_salt(),
         expires_at=expires_at(services.settings),
     )
@@ -124,6 +138,12 @@ def set_phases(services: Services, cohort_id: str, phases: Mapping[str, bool]) -
     if unknown:
         raise InvalidInput(N_("unknown phase"), {phase: N_("a phase is pre or post") for phase in unknown})
     return services.store.set_phases(cohort_id, dict(phases))
+
+
+def start_post_test(services: Services, cohort_id: str) -> Cohort:
+    """The trainer's one action after the training: the pre-test closes as the post-test opens, so a
+    late phone cannot take the pre-test after it has seen the training (or the post-test)."""
+    return services.store.set_phases(cohort_id, {"pre": False, "post": True})
 
 
 def close_cohort(services: Services, cohort_id: str) -> Cohort:
@@ -187,13 +207,32 @@ def submit(
         checked = check_answers(bank, answers)
     except AnswerError as exc:
         raise InvalidInput(N_("some answers do not belong to this test"), exc.fields) from None
+    answered = sum(1 for picked in checked.values() if picked)
+    if answered < bank.min_answered_count:
+        raise TooFewAnswers(
+            N_("Answer at least %(needed)s of the %(total)s questions: %(more)s more."),
+            params={
+                "needed": bank.min_answered_count,
+                "total": len(bank.questions),
+                "more": bank.min_answered_count - answered,
+            },
+        )
     chosen_demographics = _check_demographics(bank, demographics or {})
     key = linkage.cohort_key(services.settings.hmac_key, cohort.linkage_salt)
+    pre = None
     if participant_code:
         try:
             code = codes.format_code(codes.normalise_code(participant_code))
         except codes.CodeError as exc:
             raise InvalidInput(str(exc), {"participant_code": str(exc)}) from None
+        if phase == "post":
+            taken = services.store.participant_submissions(cohort.id, codes.participant_hash(key, cohort.id, code))
+            pre = taken.get("pre")
+            if pre is None and not cohort.allow_unpaired_codes:
+                raise UnknownCode(
+                    N_("This code is not one of this group's codes. Check it, or choose “I lost my code”."),
+                    {"participant_code": N_("not a code given in this group's first test")},
+                )
     else:
         code = codes.code_from_seed(key, submission_id)
     submission = Submission(
@@ -220,7 +259,13 @@ def submit(
     logger.info(
         "submission stored" if created else "submission retried", extra={"cohort_id": cohort.id, "phase": phase}
     )
-    return SubmitResult(stored, code, created)
+    return SubmitResult(stored, code, created, pre)
+
+
+def first_test_code(services: Services, cohort: Cohort, submission_id: str) -> str:
+    """The code a first pre-test sent with this submission id gets (so a resent form is recognised)."""
+    key = linkage.cohort_key(services.settings.hmac_key, cohort.linkage_salt)
+    return codes.code_from_seed(key, submission_id)
 
 
 def participant_history(services: Services, cohort: Cohort, participant_code: str) -> dict[str, Submission]:

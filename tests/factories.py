@@ -33,9 +33,12 @@ def question(qid: str, topic: str, kind: str, correct: str, options: str = "abcd
     )
 
 
-def small_bank(scoring: str = "all_or_nothing") -> Bank:
-    """Three questions over two topics: q1 single (b), q2 multiple (a, c), q3 single worth 2 (d)."""
+def small_bank(scoring: str = "all_or_nothing", min_answered: float = 0.0) -> Bank:
+    """Three questions over two topics: q1 single (b), q2 multiple (a, c), q3 single worth 2 (d).
+    One answer is enough to be stored (min_answered 0: still at least one), since most tests send one;
+    tests/integration/test_clean_evidence.py tests the real default of 0.5."""
     return Bank(
+        min_answered=min_answered,
         id="small",
         version="1",
         sha256="0" * 64,

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 
 from service.domain.models import Cohort, Submission
-from service.errors import N_, CohortClosed, Conflict, NotFound
+from service.errors import N_, AlreadySent, CohortClosed, Conflict, NotFound
 from service.store import items
 
 
@@ -62,7 +62,7 @@ class InMemoryStore:
         existing = items.submission_from_item(self.items[key])
         if existing.submission_id == submission.submission_id:
             return existing, False
-        raise Conflict(N_("answers for this test have already been sent with this participant code"))
+        raise AlreadySent(N_("You have already sent this test."))
 
     def participant_submissions(self, cohort_id: str, participant_hash: str) -> dict[str, Submission]:
         prefix = items.submission_sk(participant_hash)

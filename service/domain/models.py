@@ -7,6 +7,7 @@ and from DynamoDB items in one place (`service/store/items.py`).
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 PHASES = ("pre", "post")
@@ -85,6 +86,12 @@ class Bank:
     demographics: tuple[Demographic, ...] = ()
     pass_percent: float | None = None
     review_note: Texts | None = None
+    min_answered: float = 0.5  # the share of questions a test must answer to be stored
+
+    @property
+    def min_answered_count(self) -> int:
+        """Questions a test must answer to be stored: never fewer than one (a blank test is no test)."""
+        return max(1, math.ceil(self.min_answered * len(self.questions) - 1e-9))
 
     @property
     def max_points(self) -> float:
@@ -129,6 +136,7 @@ class Cohort:
     created_at: str  # ISO 8601, UTC, to the minute
     closed_at: str | None = None  # set once by the coordinator: closed for good, never reopened
     shuffle: bool = False  # question and option order shuffled per participant (scoring uses ids)
+    allow_unpaired_codes: bool = False  # a typed post-test code without a pre-test here is accepted
     imported_at: str | None = None  # set when a room's cohort was uploaded here (service/imports.py)
     linkage_salt: str | None = None  # the cohort's linkage key's salt (domain/linkage.py); deleted at close
     expires_at: int | None = None  # epoch seconds: DynamoDB's TTL deletes the item after (retention)

@@ -94,7 +94,19 @@ class CohortCreateSchema(StrictSchema):
     label = fields.String(required=True, validate=validate.Length(1, 120))
     language = fields.String(validate=validate.Length(2, 8))
     region = fields.String(validate=validate.Length(1, 80), allow_none=True)
-    phases = fields.Nested(PhasesSchema)
+    phases = fields.Nested(
+        PhasesSchema,
+        metadata={
+            "description": "which tests are open; by default the pre-test only (the trainer starts the post-test)"
+        },
+    )
+    allow_unpaired_codes = fields.Boolean(
+        load_default=False,
+        metadata={
+            "description": "accept a post-test with a typed code that has no pre-test in this cohort "
+            "(otherwise 422 unknown_code); for special cases only"
+        },
+    )
     shuffle = fields.Boolean(
         load_default=False, metadata={"description": "shuffle question and option order per participant"}
     )

@@ -111,6 +111,11 @@ class BankSchema(Schema):
         validate=validate.Range(min=0, max=100, error="Must be between 0 and 100."),
     )
     review_note = _texts_field(load_default=None)
+    min_answered = fields.Float(
+        load_default=0.5,
+        validate=validate.Range(min=0, max=1, error="A share of the questions, between 0 and 1."),
+        metadata={"description": "the share of questions a test must answer to be stored (at least one)"},
+    )
     topics = fields.List(
         fields.Nested(TopicSchema),
         required=True,

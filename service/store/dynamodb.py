@@ -15,7 +15,7 @@ from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
 from service.domain.models import Cohort, Submission
-from service.errors import N_, CohortClosed, Conflict, NotFound, Unavailable
+from service.errors import N_, AlreadySent, CohortClosed, Conflict, NotFound, Unavailable
 from service.store import items
 from service.store.session import aws_session
 from service.store.table import COHORTS_INDEX
@@ -278,7 +278,7 @@ class Store:
         """Store a submission once per participant and phase, by a conditional write.
 
         Returns (stored submission, created). A retry with the same submission id returns the stored
-        one with created=False; a different submission for the same participant and phase is a Conflict.
+        one with created=False; a different submission for the same participant and phase is AlreadySent.
         """
         with _translated_errors():
             try:
@@ -299,7 +299,7 @@ class Store:
         existing = items.submission_from_item(old_item)
         if existing.submission_id == submission.submission_id:
             return existing, False
-        raise Conflict(N_("answers for this test have already been sent with this participant code"))
+        raise AlreadySent(N_("You have already sent this test."))
 
     def participant_submissions(self, cohort_id: str, participant_hash: str) -> dict[str, Submission]:
         """Both phases of one participant, keyed by phase."""

@@ -11,7 +11,7 @@ from flask_smorest import Api, Blueprint
 from marshmallow import RAISE
 
 from service import operations
-from service.errors import N_, NotFound
+from service.errors import N_, CrossSite, NotFound
 from service.exports import ExportQuery
 from service.schemas import api as schemas
 from service.schemas import report as report_schemas
@@ -105,6 +105,7 @@ class Cohorts(MethodView):
             region=body.get("region"),
             phases=phases,
             shuffle=body["shuffle"],
+            allow_unpaired_codes=body["allow_unpaired_codes"],
         )
         return cohort_links(created)
 
@@ -159,7 +160,10 @@ class Submissions(MethodView):
     @cohorts_bp.response(201, schemas.SubmissionResultSchema)
     @cohorts_bp.alt_response(200, schema=schemas.SubmissionResultSchema, description="A retry: the stored result")
     def post(self, body: dict, cohort_id: str):
-        """Submit one phase's answers. The same submission_id again returns the stored result."""
+        """Submit one phase's answers. The same submission_id again returns the stored result.
+        Refused (403 cross_site) when a browser says another site's page sent it."""
+        if links.from_another_site():
+            raise CrossSite(N_("This test can only be sent from its own page."))
         cohort, bank = operations.find_cohort(services(), cohort_id)
         result = operations.submit(
             services(),

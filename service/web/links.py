@@ -45,6 +45,29 @@ def export_job_url(job_id: str) -> str:
     return f"{site_root()}/api/v1/exports/jobs/{job_id}"
 
 
+def from_another_site() -> bool:
+    """Whether this request was sent by another origin's page (a form that posts here, auto-submitted).
+    Browsers say so in `Sec-Fetch-Site` (anything but same-origin, or none for a typed address); one
+    that does not send it is judged by its `Origin`, unless that is "null", which is what our own
+    pages send too (their `Referrer-Policy: no-referrer`). A client that sends neither (curl, an app)
+    is no page of another site: it could not use a participant's cookies anyway."""
+    fetch_site = request.headers.get("Sec-Fetch-Site")
+    if fetch_site is not None:
+        return fetch_site not in ("same-origin", "none")
+    origin = request.headers.get("Origin")
+    if origin is None or origin == "null":
+        return False
+    own = {_origin(request.host_url)}
+    if services().settings.public_url:
+        own.add(_origin(services().settings.public_url))
+    return origin.rstrip("/").lower() not in own
+
+
+def _origin(url: str) -> str:
+    scheme, _, rest = url.partition("://")
+    return f"{scheme}://{rest.split('/', 1)[0]}".lower()
+
+
 def cookie_path(path: str) -> str:
     """A cookie path as the browser sees it: under the stage prefix on the execute-api URL."""
     return request.script_root + path

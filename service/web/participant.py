@@ -7,7 +7,6 @@ server-side check, so it works without JavaScript); "send without these answers"
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import random
 import re
@@ -22,14 +21,14 @@ from markupsafe import Markup, escape
 from service import operations
 from service.domain.codes import CodeError
 from service.domain.models import PHASES, Bank, Cohort, Question, Submission
-from service.errors import N_, InvalidInput, ServiceError, Unavailable
+from service.errors import N_, AlreadySent, CrossSite, InvalidInput, ServiceError, Unavailable
 from service.web import i18n, links, services
 from service.web.errors import RETRY_AFTER_SECONDS, status_of, translated_message
 
 bp = Blueprint("participant", __name__)
 CODE_COOKIE_DAYS = 120
 _KEPT_FIELD = re.compile(
-    r"^(submission_id|phase|lang|participant_code|check_unanswered|anyway|[ad]\.[A-Za-z0-9_-]{1,64})$"
+    r"^(submission_id|phase|lang|participant_code|check_unanswered|anyway|new_participant|[ad]\.[A-Za-z0-9_-]{1,64})$"
 )
 _MAX_KEPT_FIELDS = 600
 _MAX_VALUES_PER_FIELD = 26
@@ -54,9 +53,16 @@ def test_page(cohort_id: str):
     if cohort.closed:
         return _ended_page(cohort, bank)
     remembered_code = request.cookies.get(_code_cookie(cohort.id), "")
-    phase = _choose_phase(cohort, request.args.get("phase"), remembered_code)
-    if phase is None:
+    asked = request.args.get("phase")
+    if remembered_code and asked is None and "post" in _history(cohort, remembered_code):
+        return render_template("participant/done.html", cohort=cohort, bank=bank)
+    open_phases = cohort.open_phases
+    if not open_phases:
         return render_template("participant/closed.html", cohort=cohort, bank=bank), 403
+    if asked not in open_phases and len(open_phases) == 2 and not remembered_code:
+        # Both tests open and nothing on this phone says which: ask, never guess the pre-test.
+        return render_template("participant/which.html", cohort=cohort, bank=bank)
+    phase = _choose_phase(cohort, asked, remembered_code)
     code = remembered_code if phase == "post" else ""
     state = FormState(submission_id=_form_id(cohort), phase=phase, participant_code=code)
     response = make_response(_test_form(cohort, bank, state, already_sent=phase == "pre" and bool(remembered_code)))
@@ -79,10 +85,7 @@ def result_page(cohort_id: str):
     cohort, bank = operations.find_cohort(services(), cohort_id)
     _choose_language(cohort, bank)
     code = request.cookies.get(_code_cookie(cohort.id), "")
-    try:
-        history = operations.participant_history(services(), cohort, code) if code else {}
-    except CodeError:
-        history = {}
+    history = _history(cohort, code)
     latest = history.get("post") or history.get("pre")
     if latest is None:
         return redirect(url_for(".test_page", cohort_id=cohort.id), 303)
@@ -99,6 +102,11 @@ def submit_test(cohort_id: str):
         _choose_language(cohort, bank)
         return _ended_page(cohort, bank)
     state, problems = _read_form(bank, cohort)
+    if links.from_another_site():
+        # A form on another site posting here (auto-submitted): refused, and no code cookie changes.
+        _choose_language(cohort, bank)
+        error = CrossSite(N_("This test can only be sent from its own page. Open the link you were given."))
+        return _test_form(cohort, bank, state, error=error), status_of(error)
     switch_to = request.form.get("switch_lang")
     if switch_to in bank.languages:
         i18n.use_language(switch_to, bank.languages)
@@ -114,6 +122,17 @@ def submit_test(cohort_id: str):
     skipped = any(question.id not in state.answers for question in bank.questions)
     if skipped and request.form.get("check_unanswered") and not request.form.get("anyway"):
         return _test_form(cohort, bank, state, point_out_unanswered=True)
+    if request.form.get("lost_code"):
+        state = replace(state, participant_code="")
+    remembered_code = request.cookies.get(_code_cookie(cohort.id), "")
+    if (
+        state.phase == "pre"
+        and remembered_code
+        and not request.form.get("new_participant")
+        and remembered_code != operations.first_test_code(services(), cohort, state.submission_id)
+    ):
+        # This phone holds someone's code already: a second pre-test would replace it. Ask first.
+        return _test_form(cohort, bank, state, ask_new_participant=True), 409
     try:
         result = operations.submit(
             services(),
@@ -126,14 +145,12 @@ def submit_test(cohort_id: str):
             participant_code=state.participant_code or None,
             demographics=state.demographics,
         )
+    except AlreadySent as error:
+        page = render_template("participant/already_sent.html", cohort=cohort, bank=bank, phase=state.phase)
+        return page, status_of(error)
     except ServiceError as error:
         return _with_retry_after(make_response(_test_form(cohort, bank, state, error=error), status_of(error)))
-    history = {}
-    if result.submission.phase == "post":
-        # The answers are stored: if the database stops answering now, show the score without the comparison.
-        with contextlib.suppress(Unavailable):
-            history = operations.participant_history(services(), cohort, result.participant_code)
-    response = make_response(_result_page(cohort, bank, result.submission, result.participant_code, history.get("pre")))
+    response = make_response(_result_page(cohort, bank, result.submission, result.participant_code, result.pre))
     response.set_cookie(
         _code_cookie(cohort.id),
         result.participant_code,
@@ -181,6 +198,7 @@ def _test_form(
     error: ServiceError | None = None,
     point_out_unanswered: bool = False,
     already_sent: bool = False,
+    ask_new_participant: bool = False,
 ):
     questions = participant_order(cohort, bank, state.submission_id)
     unanswered = []
@@ -198,6 +216,7 @@ def _test_form(
         unanswered=unanswered,
         unanswered_ids={question.id for _, question in unanswered},
         already_sent=already_sent,
+        ask_new_participant=ask_new_participant,
         other_phases=other_phases,
         participant_url=links.participant_url(cohort.id),
     )
@@ -232,8 +251,20 @@ def _result_page(cohort: Cohort, bank: Bank, submission: Submission, code: str, 
         submission=submission,
         participant_code=code,
         pre=pre,
-        show_answers=submission.phase == "post",
+        # No answer key while this participant's post-test is still to come (issue 15): the review
+        # comes with the post-test, or for everyone once the cohort is closed for good.
+        show_answers=submission.phase == "post" or cohort.closed,
     )
+
+
+def _history(cohort: Cohort, code: str) -> dict[str, Submission]:
+    """The phases this phone's code has sent, or none when it holds no (readable) code."""
+    if not code:
+        return {}
+    try:
+        return operations.participant_history(services(), cohort, code)
+    except CodeError:
+        return {}
 
 
 def participant_order(cohort: Cohort, bank: Bank, submission_id: str) -> list[Question]:

@@ -90,6 +90,9 @@ def live_tag(cohort: Cohort, bank: Bank, shown, submissions) -> str:
 @bp.post("/cohorts/<cohort_id>/phases")
 def change_phase(cohort_id: str):
     auth.cohort_for_trainer(cohort_id, request.cookies.get(COOKIE), coordinator_too=False)
+    if request.form.get("start") == "post":
+        operations.start_post_test(services(), cohort_id)
+        return redirect(url_for(".cohort_page", cohort_id=cohort_id), 303)
     phase = request.form.get("phase", "")
     wanted = request.form.get("open")
     if wanted not in ("0", "1"):

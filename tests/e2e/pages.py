@@ -10,7 +10,20 @@ import urllib.request
 
 from axe_playwright_python.sync_playwright import Axe
 
-PAGE_KINDS = ("test", "unanswered", "result", "post", "post-result", "closed", "error", "trainer", "projector")
+PAGE_KINDS = (
+    "test",
+    "unanswered",
+    "result",
+    "post",
+    "post-result",
+    "which",
+    "already-sent",
+    "done",
+    "closed",
+    "error",
+    "trainer",
+    "projector",
+)
 SEND = {"uk": "Надіслати відповіді", "en": "Send my answers"}
 SERIOUS = ("serious", "critical")
 
@@ -28,7 +41,8 @@ def api(server: dict, path: str, body: dict | None = None, method: str | None = 
 
 
 def new_cohort(server: dict, label: str, **extra) -> dict:
-    body = {"bank_id": "online-child-safety", "bank_version": "2", "label": label} | extra
+    both_open = {"pre": {"open": True}, "post": {"open": True}}  # the pages below name their phase
+    body = {"bank_id": "online-child-safety", "bank_version": "2", "label": label, "phases": both_open} | extra
     return api(server, "/api/v1/cohorts", body)
 
 
@@ -52,14 +66,22 @@ def open_kind(context, kind: str, language: str, server: dict, cohort: dict, clo
         page.goto(f"{participant}?phase=pre&lang={language}")
         answer_every_question(page, leave_out=3)
         send(page, language)
-    elif kind in ("result", "post-result"):
+    elif kind in ("result", "post-result", "already-sent", "done"):
         page.goto(f"{participant}?phase=pre&lang={language}")
         answer_every_question(page, choose_first=False)
         send(page, language)
-        if kind == "post-result":
+        if kind != "result":
             page.goto(f"{participant}?phase=post")
             answer_every_question(page)
             send(page, language)
+        if kind == "already-sent":
+            page.goto(f"{participant}?phase=post")
+            answer_every_question(page, choose_first=False)
+            send(page, language)
+        elif kind == "done":
+            page.goto(participant)
+    elif kind == "which":
+        page.goto(f"{participant}?lang={language}")
     elif kind == "post":
         page.goto(f"{participant}?phase=post&lang={language}")
     elif kind == "closed":

@@ -67,8 +67,10 @@ def test_a_coordinator_creates_a_cohort_copies_the_trainer_link_and_manages_it(s
     assert fits(page)
 
     page.get_by_role("link", name="Сторінка групи").click()
-    page.get_by_role("button", name="Закрити тест після").click()
-    assert page.get_by_role("button", name="Відкрити тест після").count() == 1
+    # a new cohort: the pre-test open; one action starts the post-test and closes the pre-test
+    page.get_by_role("button", name="Почати тест після навчання").click()
+    assert page.get_by_role("button", name="Закрити тест після навчання").count() == 1
+    assert page.get_by_role("button", name="Відкрити також тест до навчання").count() == 1
     screenshot(page, "admin-cohort-1366x768")
     page.get_by_label("Я розумію, що це не можна скасувати").check()
     page.get_by_role("button", name="Закрити остаточно").click()

@@ -59,6 +59,7 @@ def kept_identity(server: serving.Server) -> tuple[str, str, str]:
 def new_cohort(server: serving.Server) -> dict:
     admin = {"Authorization": f"Bearer {server.printed('Admin token')}"}
     body = {"bank_id": "online-child-safety", "bank_version": "2", "label": "laptop"}
+    body["phases"] = {"pre": {"open": True}, "post": {"open": True}}
     status, created = call(f"{server.root}/api/v1/cohorts", body, admin)
     assert status == 201, created
     return json.loads(created)

@@ -46,7 +46,7 @@ def stored_answers(item: dict) -> dict[str, list[str]]:
 
 def test_answers_survive_going_offline_and_a_reload_and_are_stored_once(server, cohort, phone_with_js):
     page = phone_with_js.new_page()
-    page.goto(cohort["participant_url"])
+    page.goto(cohort["participant_url"] + "?phase=pre")
     submission_id = page.locator("input[name=submission_id]").input_value()
     questions = page.locator("fieldset[id^=q-]").all()
     half = len(questions) // 2
@@ -57,7 +57,7 @@ def test_answers_survive_going_offline_and_a_reload_and_are_stored_once(server, 
     with pytest.raises(Exception, match="ERR_INTERNET_DISCONNECTED"):
         page.reload()
     phone_with_js.set_offline(False)
-    page.goto(cohort["participant_url"])
+    page.goto(cohort["participant_url"] + "?phase=pre")
 
     assert page.locator("input[name=submission_id]").input_value() == submission_id
     assert page.locator("#restored-note").is_visible()
@@ -78,7 +78,7 @@ def test_answers_survive_going_offline_and_a_reload_and_are_stored_once(server, 
 
 def test_a_send_without_network_goes_again_when_the_connection_is_back(server, cohort, phone_with_js):
     page = phone_with_js.new_page()
-    page.goto(cohort["participant_url"])
+    page.goto(cohort["participant_url"] + "?phase=pre")
     answered = choose(page, page.locator("fieldset[id^=q-]").all(), 0)
     phone_with_js.set_offline(True)
     page.get_by_role("button", name=SEND).click()
@@ -96,7 +96,7 @@ def test_a_send_without_network_goes_again_when_the_connection_is_back(server, c
 
 def test_an_answer_lost_on_the_way_back_is_sent_again_and_stored_once(server, cohort, phone_with_js):
     page = phone_with_js.new_page()
-    page.goto(cohort["participant_url"])
+    page.goto(cohort["participant_url"] + "?phase=pre")
     choose(page, page.locator("fieldset[id^=q-]").all(), 1)
     lost = []
 

@@ -5,6 +5,7 @@ import re
 import pytest
 
 from tests.e2e.conftest import screenshot
+from tests.e2e.pages import new_cohort
 
 pytestmark = pytest.mark.e2e
 
@@ -15,9 +16,11 @@ def answer_every_question(page, choose_first: bool) -> None:
         options.nth(0 if choose_first else 1).click()
 
 
-def test_participant_takes_pre_and_post_test_on_a_phone(server, phone):
+def test_participant_takes_pre_and_post_test_on_a_phone(server, browser, phone):
+    """A new cohort opens the pre-test only; the trainer starts the post-test (issue 15)."""
+    cohort = new_cohort(server, "Phone", phases={"pre": {"open": True}, "post": {"open": False}})
     page = phone.new_page()
-    page.goto(server["participant_url"])
+    page.goto(cohort["participant_url"])
     assert page.locator("html").get_attribute("lang") == "uk"
     screenshot(page, "participant-pre-uk")
     answer_every_question(page, choose_first=False)
@@ -26,7 +29,12 @@ def test_participant_takes_pre_and_post_test_on_a_phone(server, phone):
     assert re.fullmatch(r"[0-9A-Z]{3}-[0-9A-Z]{3}-[0-9A-Z]{3}", code)
     screenshot(page, "participant-pre-result-uk")
 
-    page.goto(server["participant_url"])
+    trainer = browser.new_context(viewport={"width": 390, "height": 844}, java_script_enabled=False)
+    trainer.new_page().goto(cohort["trainer_url"])
+    trainer.pages[0].get_by_role("button", name="Почати тест після навчання").click()
+    trainer.close()
+
+    page.goto(cohort["participant_url"])
     assert page.locator("#participant_code").input_value() == code
     answer_every_question(page, choose_first=True)
     page.get_by_role("button", name=re.compile("Надіслати")).click()

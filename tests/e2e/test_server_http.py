@@ -39,8 +39,9 @@ def test_html_form_submission_over_http(server):
     status, _, page = request(server["participant_url"])
     assert status == 200 and '<html lang="uk">' in page
     fields = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', page))
-    first_question = re.search(r'name="(a\.[^"]+)" value="([^"]+)"', page)
-    fields[first_question.group(1)] = first_question.group(2)
+    for name, value in re.findall(r'name="(a\.[^"]+)" value="([^"]+)"', page):
+        if len([f for f in fields if f.startswith("a.")]) < 12 and name not in fields:
+            fields[name] = value  # 12 of 21 answered: enough to be stored
     status, _, again = request(server["participant_url"], data=fields)
     assert status == 200 and 'id="unanswered"' in again  # the others are unanswered: pointed out once
     status, _, result = request(server["participant_url"], data=fields | {"anyway": "1"})
@@ -63,8 +64,8 @@ def test_json_api_create_submit_report_and_export_over_http(server):
     assert status == 201, created
     created = json.loads(created)
     status, _, public_bank = request(f"{root}/api/v1/banks/{bank['bank_id']}/{bank['versions'][0]}")
-    question = json.loads(public_bank)["questions"][0]
-    body = {"submission_id": str(uuid.uuid4()), "phase": "pre", "language": "en", "answers": {question["id"]: ["a"]}}
+    answers = {question["id"]: ["a"] for question in json.loads(public_bank)["questions"]}
+    body = {"submission_id": str(uuid.uuid4()), "phase": "pre", "language": "en", "answers": answers}
     status, _, result = request(
         f"{root}/api/v1/cohorts/{created['cohort_id']}/submissions",
         data=body,

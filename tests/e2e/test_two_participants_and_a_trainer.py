@@ -8,7 +8,7 @@ import re
 import pytest
 
 from tests.e2e.conftest import screenshot
-from tests.e2e.pages import answer_every_question, code_on_page, new_cohort, send
+from tests.e2e.pages import answer_every_question, api, code_on_page, new_cohort, send
 
 pytestmark = pytest.mark.e2e
 PHONE = {"viewport": {"width": 390, "height": 844}}
@@ -25,7 +25,7 @@ def live_requests(page) -> list[str]:
 
 
 def test_two_participants_and_the_trainer_page_that_follows_them(browser, server):
-    cohort = new_cohort(server, "Kyiv, group 7")
+    cohort = new_cohort(server, "Kyiv, group 7", phases={"pre": {"open": True}, "post": {"open": False}})
     participant_url = cohort["participant_url"]
 
     trainer_context = browser.new_context(viewport={"width": 1366, "height": 768})
@@ -69,6 +69,10 @@ def test_two_participants_and_the_trainer_page_that_follows_them(browser, server
     assert counts(trainer) == ["2", "0", "0"]
     assert trainer.get_by_text("тести до навчання").is_visible()  # 2 тести (1 тест, 5 тестів)
 
+    # After the training the post-test starts (which closes the pre-test; here from the coordinator's
+    # API, so that the trainer's page stays as it is and keeps polling).
+    after = {"phases": {"pre": {"open": False}, "post": {"open": True}}}
+    api(server, f"/api/v1/cohorts/{cohort['cohort_id']}", after, method="PATCH")
     # The post-test: Olena's phone remembers her code; Dmytro types his on a borrowed phone.
     olena.goto(participant_url)
     assert olena.locator("#participant_code").input_value() == olena_code

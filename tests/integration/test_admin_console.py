@@ -102,8 +102,10 @@ def test_the_list_is_newest_first_with_counts_and_pages_through_the_index(consol
     minutes = iter(range(60))
     monkeypatch.setattr(operations, "now_to_the_minute", lambda: f"2026-03-12T09:{next(minutes):02d}Z")
     ids = [create(console, label=f"Group {n}")[0] for n in range(PAGE_SIZE + 3)]
+    bank = console.application.extensions["assess"].banks.get("online-child-safety", "2")
+    answered = {q.id: [q.options[0].id] for q in bank.questions}
     for code_answers in ({"phase": "pre"}, {"phase": "pre"}):
-        body = {"submission_id": str(uuid.uuid4()), "language": "uk", "answers": {}} | code_answers
+        body = {"submission_id": str(uuid.uuid4()), "language": "uk", "answers": answered} | code_answers
         assert console.post(f"/api/v1/cohorts/{ids[-1]}/submissions", json=body).status_code == 201
     first = console.get("/admin", headers={"Accept-Language": "en"})
     labels = re.findall(r'<td><a href="/admin/cohorts/[a-z0-9]+">([^<]+)</a>', first.text)

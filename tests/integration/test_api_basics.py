@@ -4,9 +4,14 @@ import pytest
 
 from tests.conftest import ADMIN, EVALUATOR, all_items
 
+BOTH_OPEN = {"pre": {"open": True}, "post": {"open": True}}
+
 
 def create_cohort(client, **overrides):
-    body = {"bank_id": "small", "bank_version": "1", "label": "Kyiv, group 1", "region": "Kyiv oblast"} | overrides
+    """A cohort with both tests open (a new cohort opens the pre-test only: test_clean_evidence.py),
+    so that tests of other things can send either."""
+    body = {"bank_id": "small", "bank_version": "1", "label": "Kyiv, group 1", "region": "Kyiv oblast"}
+    body |= {"phases": BOTH_OPEN} | overrides
     response = client.post("/api/v1/cohorts", json=body, headers=ADMIN)
     assert response.status_code == 201, response.json
     return response.json
@@ -89,12 +94,12 @@ def test_submission_scores_and_a_retry_with_same_id_stores_once(small_client, dy
     assert len(submissions) == 1
 
 
-def test_second_different_submission_for_same_participant_and_phase_is_409(small_client, dynamodb):
+def test_second_different_submission_for_same_participant_and_phase_is_409_already_sent(small_client, dynamodb):
     cohort_id = create_cohort(small_client)["cohort_id"]
     code = submit(small_client, cohort_id, {"q1": ["b"]}).json["participant_code"]
     again = submit(small_client, cohort_id, {"q1": ["a"]}, participant_code=code)
     assert again.status_code == 409
-    assert again.json["error"]["code"] == "conflict"
+    assert again.json["error"]["code"] == "already_sent"  # the first one counts
     stored = [item for item in all_items(dynamodb) if item["type"]["S"] == "submission"]
     assert [item["answers"]["M"]["q1"]["L"][0]["S"] for item in stored] == ["b"]
 

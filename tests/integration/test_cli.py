@@ -82,12 +82,15 @@ def reported_cohort(runner, settings, store):
     from service.app import create_app
 
     services = create_app(settings, store=store).extensions["assess"]
-    created = operations.create_cohort(services, bank_id="online-child-safety", bank_version="2", label="CLI")
+    created = operations.create_cohort(
+        services, bank_id="online-child-safety", bank_version="2", label="CLI", phases={"post": True}
+    )
     cohort, bank = operations.find_cohort(services, created.cohort.id)
-    first = bank.questions[0]
-    right = {first.id: sorted(first.correct_ids)}
+    half = bank.questions[: bank.min_answered_count]  # the fewest answers a test is stored with
+    right = {q.id: sorted(q.correct_ids) for q in half}
+    wrong = {q.id: [next(o.id for o in q.options if not o.correct)] for q in half}
     codes = []
-    for answers in (right, {}):
+    for answers in (right, wrong):
         result = operations.submit(
             services, cohort, bank, submission_id=str(uuid.uuid4()), phase="pre", language="uk", answers=answers
         )

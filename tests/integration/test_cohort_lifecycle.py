@@ -121,6 +121,6 @@ def test_only_the_coordinator_closes(small_client):
 
 def test_a_form_page_opened_before_closing_loses_nothing_but_cannot_be_sent(small_client):
     created = create_cohort(small_client)
-    fields = form_fields(small_client.get(f"/c/{created['cohort_id']}").text)
+    fields = form_fields(small_client.get(f"/c/{created['cohort_id']}?phase=pre").text)
     small_client.post(f"/api/v1/cohorts/{created['cohort_id']}/close", headers=ADMIN)
     assert small_client.post(f"/c/{created['cohort_id']}", data=fields | {"a.q1": "b"}).status_code == 410

@@ -60,7 +60,9 @@ def seed(app, monkeypatch) -> list[Person]:
     rng = random.Random(4)
     people = []
     for number, (label, region, size, weights) in enumerate(COHORTS):
-        created = operations.create_cohort(services, bank_id=BANK, bank_version=version, label=label, region=region)
+        created = operations.create_cohort(
+            services, bank_id=BANK, bank_version=version, label=label, region=region, phases={"post": True}
+        )
         cohort, bank = operations.find_cohort(services, created.cohort.id)
         day = 3 + 7 * number
         for _ in range(size):
@@ -284,8 +286,10 @@ def test_csv_and_jsonl_carry_the_metadata_in_headers(realistic, realistic_client
 def test_a_small_cohort_created_through_the_api_on_dynamodb_is_withheld_too(client):
     body = {"bank_id": BANK, "bank_version": "2", "label": "Tiny", "region": "Kyiv oblast"}
     cohort_id = client.post("/api/v1/cohorts", json=body, headers=ADMIN).json["cohort_id"]
+    bank = client.application.extensions["assess"].banks.get(BANK, "2")
+    answered = {q.id: [q.options[0].id] for q in bank.questions}
     for _i in range(3):
-        answer = {"submission_id": str(uuid.uuid4()), "phase": "pre", "language": "uk", "answers": {}}
+        answer = {"submission_id": str(uuid.uuid4()), "phase": "pre", "language": "uk", "answers": answered}
         answer["demographics"] = {"role": "police", "experience": "gt5"}
         assert client.post(f"/api/v1/cohorts/{cohort_id}/submissions", json=answer).status_code == 201
     exported = client.get(f"/api/v1/exports/submissions?format=csv&cohort_id={cohort_id}", headers=EVALUATOR)

@@ -51,7 +51,13 @@ def flow(app, client):
     bank = services.banks.get(bank_id, version)
     created = client.post(
         "/api/v1/cohorts",
-        json={"bank_id": bank_id, "bank_version": version, "label": "Vinnytsia police, May", "region": "Vinnytsia"},
+        json={
+            "bank_id": bank_id,
+            "bank_version": version,
+            "label": "Vinnytsia police, May",
+            "region": "Vinnytsia",
+            "phases": {"pre": {"open": True}, "post": {"open": True}},
+        },
         headers=ADMIN,
     ).json
     cohort_id = created["cohort_id"]
@@ -93,7 +99,7 @@ def flow(app, client):
             "submission_id": str(uuid.uuid4()),
             "phase": "post",
             "language": "uk",
-            "answers": {},
+            "answers": {q.id: [q.options[0].id] for q in bank.questions},
             "participant_code": codes[1],
         },
     )

@@ -27,7 +27,7 @@ def cohort_id(small_client):
 
 @pytest.fixture
 def fields(small_client, cohort_id):
-    return form_fields(small_client.get(f"/c/{cohort_id}").text)
+    return form_fields(small_client.get(f"/c/{cohort_id}?phase=pre").text)
 
 
 def submissions(dynamodb):
@@ -108,7 +108,9 @@ def test_a_hostile_option_value_is_refused_and_never_shown_raw(small_client, coh
 
 @pytest.mark.parametrize("hidden", HIDDEN)
 def test_hidden_characters_in_a_typed_code_are_dropped_not_echoed(small_client, cohort_id, dynamodb, hidden):
-    pre = small_client.post(f"/c/{cohort_id}", data=form_fields(small_client.get(f"/c/{cohort_id}").text) | ANSWERS)
+    pre = small_client.post(
+        f"/c/{cohort_id}", data=form_fields(small_client.get(f"/c/{cohort_id}?phase=pre").text) | ANSWERS
+    )
     code = re.search(r'class="code">([^<]+)<', pre.text)[1]
     small_client.delete_cookie(f"code_{cohort_id}", path=f"/c/{cohort_id}")
     post = form_fields(small_client.get(f"/c/{cohort_id}?phase=post").text)

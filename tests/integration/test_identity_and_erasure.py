@@ -24,7 +24,9 @@ def submit(client, cohort_id: str, body: dict):
 @pytest.fixture
 def cohort(small_client) -> dict:
     created = small_client.post(
-        "/api/v1/cohorts", json={"bank_id": "small", "bank_version": "1", "label": "Kyiv"}, headers=ADMIN
+        "/api/v1/cohorts",
+        json={"bank_id": "small", "bank_version": "1", "label": "Kyiv", "phases": {"post": {"open": True}}},
+        headers=ADMIN,
     )
     assert created.status_code == 201
     return created.json
@@ -38,9 +40,11 @@ def test_a_replayed_submission_id_with_other_answers_gets_no_code_and_cannot_tak
     assert first.status_code == 201
     code = first.json["participant_code"]
 
-    replayed = submit(small_client, cohort["cohort_id"], victim | {"answers": {}})
+    replayed = submit(small_client, cohort["cohort_id"], victim | {"answers": {"q1": ["a"]}})
     assert replayed.status_code == 409 and replayed.json["error"]["code"] == "conflict"
     assert code not in replayed.get_data(as_text=True) and "score" not in replayed.json
+    blank = submit(small_client, cohort["cohort_id"], victim | {"answers": {}})  # too few answers to be a test
+    assert blank.status_code == 422 and code not in blank.get_data(as_text=True)
 
     # The victim's own retry (the same test sent again) still gets the stored result and code.
     retried = submit(small_client, cohort["cohort_id"], victim)

@@ -38,7 +38,9 @@ class Room:
         self.services = app.extensions["assess"]
         self.monkeypatch, self.rng = monkeypatch, rng
         version = self.services.banks.versions(BANK)[-1]
-        created = operations.create_cohort(self.services, bank_id=BANK, bank_version=version, label=label)
+        created = operations.create_cohort(
+            self.services, bank_id=BANK, bank_version=version, label=label, phases={"post": True}
+        )
         self.trainer_token = created.trainer_token
         self.cohort, self.bank = operations.find_cohort(self.services, created.cohort.id)
         self.id = self.cohort.id

@@ -23,7 +23,7 @@ def test_a_language_link_is_remembered_for_the_next_pages(small_client, cohort):
     cohort_id = cohort["cohort_id"]
     assert '<html lang="en">' in small_client.get(f"/c/{cohort_id}?lang=en").text
     assert small_client.get_cookie("lang").value == "en"
-    assert '<html lang="en">' in small_client.get(f"/c/{cohort_id}").text
+    assert '<html lang="en">' in small_client.get(f"/c/{cohort_id}?phase=pre").text
     assert '<html lang="en">' in small_client.get("/c/nosuchcohort").text  # error pages too
 
 
@@ -32,7 +32,7 @@ def test_the_cohort_language_comes_before_the_browsers_and_an_explicit_choice_be
     ukrainian_browser = {"Accept-Language": "uk-UA,uk;q=0.9"}
     assert '<html lang="en">' in small_client.get(f"/c/{cohort_id}", headers=ukrainian_browser).text
     small_client.get(f"/c/{cohort_id}?lang=uk")
-    assert '<html lang="uk">' in small_client.get(f"/c/{cohort_id}").text
+    assert '<html lang="uk">' in small_client.get(f"/c/{cohort_id}?phase=pre").text
 
 
 def test_pages_without_a_cohort_follow_accept_language_ukrainian_first(small_client):
@@ -70,13 +70,13 @@ def test_ukrainian_question_counts_take_the_right_plural_form(small_app, count, 
 
 
 def test_the_page_counts_its_questions_in_the_participants_language(small_client, cohort):
-    assert "3 питання." in small_client.get(f"/c/{cohort['cohort_id']}").text
-    assert "3 questions." in small_client.get(f"/c/{cohort['cohort_id']}?lang=en").text
+    assert "3 питання." in small_client.get(f"/c/{cohort['cohort_id']}?phase=pre").text
+    assert "3 questions." in small_client.get(f"/c/{cohort['cohort_id']}?lang=en&phase=pre").text
 
 
 def test_fractional_points_are_shown_with_a_decimal_comma_in_ukrainian(small_client, cohort):
     cohort_id = cohort["cohort_id"]
-    fields = form_fields(small_client.get(f"/c/{cohort_id}").text)
+    fields = form_fields(small_client.get(f"/c/{cohort_id}?phase=pre").text)
     result = small_client.post(f"/c/{cohort_id}", data=fields | {"a.q2": "a", "anyway": "1"})  # half of q2 (partial)
     assert "0,5 бала із 4" in result.text
     assert "12%" in result.text  # 12.5 rounded half to even, as everywhere in Babel
@@ -100,7 +100,7 @@ def test_json_field_messages_are_in_the_requests_language(small_client, cohort):
 
 def test_unanswered_questions_are_pointed_out_once_and_every_answer_is_kept(small_client, cohort, dynamodb):
     cohort_id = cohort["cohort_id"]
-    page = small_client.get(f"/c/{cohort_id}").text
+    page = small_client.get(f"/c/{cohort_id}?phase=pre").text
     fields = form_fields(page) | {"check_unanswered": "1", "a.q2": ["a", "c"], "d.role": "police"}
     again = small_client.post(f"/c/{cohort_id}", data=fields)
     assert again.status_code == 200
@@ -116,7 +116,7 @@ def test_unanswered_questions_are_pointed_out_once_and_every_answer_is_kept(smal
 
 def test_a_complete_form_goes_straight_through(small_client, cohort):
     cohort_id = cohort["cohort_id"]
-    fields = form_fields(small_client.get(f"/c/{cohort_id}").text) | {"check_unanswered": "1"}
+    fields = form_fields(small_client.get(f"/c/{cohort_id}?phase=pre").text) | {"check_unanswered": "1"}
     result = small_client.post(f"/c/{cohort_id}", data=fields | {"a.q1": "b", "a.q2": "a", "a.q3": "d"})
     assert 'class="code">' in result.text
 
@@ -124,7 +124,7 @@ def test_a_complete_form_goes_straight_through(small_client, cohort):
 def test_the_result_page_can_be_opened_again_from_this_phone(small_client, cohort):
     cohort_id = cohort["cohort_id"]
     assert small_client.get(f"/c/{cohort_id}/result").status_code == 303  # nothing sent yet
-    fields = form_fields(small_client.get(f"/c/{cohort_id}").text)
+    fields = form_fields(small_client.get(f"/c/{cohort_id}?phase=pre").text)
     code = re.search(r'class="code">([^<]+)<', small_client.post(f"/c/{cohort_id}", data=fields | {"a.q1": "b"}).text)[
         1
     ]
@@ -155,7 +155,7 @@ def test_pages_are_compressed_when_the_client_accepts_it(small_client, cohort, a
 
 
 def test_the_test_page_needs_no_other_request_to_render(small_client, cohort):
-    page = small_client.get(f"/c/{cohort['cohort_id']}").text
+    page = small_client.get(f"/c/{cohort['cohort_id']}?phase=pre").text
     assert not re.search(r"<link[^>]+stylesheet|<img|<script(?![^>]*defer)|@import|url\(", page)
     assert '<link rel="icon" href="data:,">' in page  # no favicon request either
 

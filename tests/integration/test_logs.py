@@ -33,6 +33,7 @@ def cohort_life(app, dynamodb) -> dict:
     client.environ_base.update(CLIENT)
     bank = app.extensions["assess"].banks.get(BANK, VERSION)
     body = {"bank_id": BANK, "bank_version": VERSION, "label": "Kyiv, group 7", "region": "Kyiv oblast"}
+    body["phases"] = {"pre": {"open": True}, "post": {"open": True}}
     created = client.post("/api/v1/cohorts", json=body, headers=ADMIN | FORWARDED).json
     other = client.post("/api/v1/cohorts", json=body, headers=ADMIN).json
     cohort_id, trainer = created["cohort_id"], created["trainer_token"]
@@ -43,7 +44,7 @@ def cohort_life(app, dynamodb) -> dict:
     phone = app.test_client()
     phone.environ_base.update(CLIENT)
     fields = form_fields(phone.get(f"/c/{cohort_id}?phase=pre", headers=FORWARDED).text)
-    answers = {f"a.{q}": "b" for q in questions[:5]}
+    answers = {f"a.{q}": "b" for q in questions}
     result = phone.post(f"/c/{cohort_id}", data=fields | answers | {"d.role": "child_rights", "d.experience": "lt2"})
     codes.append(re.search(r'class="code">([^<]+)<', result.text).group(1))
     fields = form_fields(phone.get(f"/c/{cohort_id}").text)
@@ -64,7 +65,12 @@ def cohort_life(app, dynamodb) -> dict:
         first = client.post(submissions, json=sent, headers=FORWARDED)
         assert client.post(submissions, json=sent).status_code == 200
         codes.append(first.json["participant_code"])
-    post = {"submission_id": str(uuid.uuid4()), "phase": "post", "language": "en", "answers": {questions[0]: ["b"]}}
+    post = {
+        "submission_id": str(uuid.uuid4()),
+        "phase": "post",
+        "language": "en",
+        "answers": {q: ["b"] for q in questions},
+    }
     assert client.post(submissions, json=post | {"participant_code": codes[1]}).status_code == 201
     again = post | {"submission_id": str(uuid.uuid4()), "participant_code": codes[1]}
     assert client.post(submissions, json=again).status_code == 409

@@ -41,7 +41,13 @@ def cohort_life(app, dynamodb):
     secrets_seen = [ENVIRONMENT[name] for name in ("ASSESS_ADMIN_TOKEN", "ASSESS_EVALUATOR_TOKEN", "ASSESS_HMAC_KEY")]
     created = client.post(
         "/api/v1/cohorts",
-        json={"bank_id": BANK, "bank_version": VERSION, "label": "Vinnytsia, June", "region": "Vinnytsia oblast"},
+        json={
+            "bank_id": BANK,
+            "bank_version": VERSION,
+            "label": "Vinnytsia, June",
+            "region": "Vinnytsia oblast",
+            "phases": {"pre": {"open": True}, "post": {"open": True}},
+        },
         headers=ADMIN,
     ).json
     cohort_id = created["cohort_id"]
@@ -49,32 +55,40 @@ def cohort_life(app, dynamodb):
     submissions = f"/api/v1/cohorts/{cohort_id}/submissions"
     bank = app.extensions["assess"].banks.get(BANK, VERSION)
     first_question = bank.questions[0].id
+    answered = {q.id: [q.options[0].id] for q in bank.questions}
     codes_seen = []
     for _person in range(6):
         body = {
             "submission_id": str(uuid.uuid4()),
             "phase": "pre",
             "language": "uk",
-            "answers": {first_question: ["a"]},
+            "answers": answered,
             "demographics": {"role": "police", "experience": "gt5"},
         }
         codes_seen.append(client.post(submissions, json=body).json["participant_code"])
     for text in FREE_TEXT:  # free text where categories are asked: refused, never stored
         for demographics in ({"role": text}, {"full_name": text}):
-            body = {"submission_id": str(uuid.uuid4()), "phase": "pre", "language": "uk", "answers": {}}
+            body = {"submission_id": str(uuid.uuid4()), "phase": "pre", "language": "uk", "answers": answered}
             assert client.post(submissions, json=body | {"demographics": demographics}).status_code == 422
-        body = {"submission_id": str(uuid.uuid4()), "phase": "post", "language": "uk", "answers": {}}
+        body = {"submission_id": str(uuid.uuid4()), "phase": "post", "language": "uk", "answers": answered}
         assert client.post(submissions, json=body | {"participant_code": text[:20]}).status_code == 422
-        assert client.post(submissions, json=body | {"answers": {first_question: [text[:60]]}}).status_code == 422
+        assert (
+            client.post(submissions, json=body | {"answers": answered | {first_question: [text[:60]]}}).status_code
+            == 422
+        )
         page = client.get(f"/c/{cohort_id}?phase=pre").text
-        refused = client.post(f"/c/{cohort_id}", data=form_fields(page) | {"d.role": text, "d.name": text})
+        every = {f"a.{qid}": options[0] for qid, options in answered.items()}
+        refused = client.post(f"/c/{cohort_id}", data=form_fields(page) | every | {"d.role": text, "d.name": text})
         assert refused.status_code == 422
     phone = app.test_client()
     page = phone.get(f"/c/{cohort_id}?phase=pre").text
-    result = phone.post(f"/c/{cohort_id}", data=form_fields(page) | {"a." + first_question: "b", "d.role": "educator"})
+    every = {f"a.{qid}": options[0] for qid, options in answered.items()}
+    result = phone.post(
+        f"/c/{cohort_id}", data=form_fields(page) | every | {"a." + first_question: "b", "d.role": "educator"}
+    )
     codes_seen.append(re.search(r'class="code">([^<]+)<', result.text).group(1))
     for code in codes_seen:  # post-tests linked by code
-        body = {"submission_id": str(uuid.uuid4()), "phase": "post", "language": "en", "answers": {}}
+        body = {"submission_id": str(uuid.uuid4()), "phase": "post", "language": "en", "answers": answered}
         assert client.post(submissions, json=body | {"participant_code": code.lower()}).status_code == 201
     before_rotation = all_items(dynamodb)
     rotated = client.post(f"/api/v1/cohorts/{cohort_id}/trainer-token", headers=ADMIN).json

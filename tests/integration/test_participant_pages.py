@@ -26,23 +26,23 @@ def cohort(small_client):
 
 
 def test_page_is_in_ukrainian_by_default_and_english_on_request(small_client, cohort):
-    page = small_client.get(f"/c/{cohort['cohort_id']}")
+    page = small_client.get(f"/c/{cohort['cohort_id']}?phase=pre")
     assert page.status_code == 200
     assert '<html lang="uk">' in page.text
     assert "Question q1 (uk)" in page.text
-    english = small_client.get(f"/c/{cohort['cohort_id']}?lang=en")
+    english = small_client.get(f"/c/{cohort['cohort_id']}?lang=en&phase=pre")
     assert '<html lang="en">' in english.text and "Question q1" in english.text
 
 
 def test_page_never_contains_correct_flags_or_explanations(small_client, cohort):
-    page = small_client.get(f"/c/{cohort['cohort_id']}").text
+    page = small_client.get(f"/c/{cohort['cohort_id']}?phase=pre").text
     assert "correct" not in page.lower()
     assert "Why q1" not in page
 
 
 def test_pre_test_submit_shows_score_and_code_and_sets_the_cohort_cookie(small_client, cohort):
     cohort_id = cohort["cohort_id"]
-    fields = form_fields(small_client.get(f"/c/{cohort_id}").text)
+    fields = form_fields(small_client.get(f"/c/{cohort_id}?phase=pre").text)
     result = small_client.post(f"/c/{cohort_id}", data=fields | {"a.q1": "b", "a.q2": ["a", "c"], "d.role": "police"})
     assert result.status_code == 200
     code = re.search(r'class="code">([0-9A-Z-]{11})<', result.text).group(1)
@@ -53,10 +53,10 @@ def test_pre_test_submit_shows_score_and_code_and_sets_the_cohort_cookie(small_c
 
 def test_post_test_prefills_the_code_from_the_cookie_and_shows_pre_vs_post(small_client, cohort, dynamodb):
     cohort_id = cohort["cohort_id"]
-    pre = form_fields(small_client.get(f"/c/{cohort_id}").text)
+    pre = form_fields(small_client.get(f"/c/{cohort_id}?phase=pre").text)
     small_client.post(f"/c/{cohort_id}", data=pre | {"a.q1": "b"})
     code = small_client.get_cookie(f"code_{cohort_id}", path=f"/c/{cohort_id}").value
-    page = small_client.get(f"/c/{cohort_id}")
+    page = small_client.get(f"/c/{cohort_id}")  # this phone holds a code: the post-test
     assert 'name="phase" value="post"' in page.text
     assert f'value="{code}"' in page.text
     post = form_fields(page.text)
@@ -73,7 +73,7 @@ def test_post_test_prefills_the_code_from_the_cookie_and_shows_pre_vs_post(small
 def test_a_typed_code_links_a_post_test_taken_on_another_phone(small_app, cohort):
     first_phone, second_phone = small_app.test_client(), small_app.test_client()
     cohort_id = cohort["cohort_id"]
-    pre = form_fields(first_phone.get(f"/c/{cohort_id}").text)
+    pre = form_fields(first_phone.get(f"/c/{cohort_id}?phase=pre").text)
     code = re.search(r'class="code">([^<]+)<', first_phone.post(f"/c/{cohort_id}", data=pre | {"a.q1": "a"}).text)[1]
     post = form_fields(second_phone.get(f"/c/{cohort_id}?phase=post").text)
     typed = code.lower().replace("-", " ")
@@ -97,7 +97,7 @@ def test_failed_submit_gives_every_answer_back_filled_in(small_client, cohort, d
 
 def test_switching_language_keeps_the_answers(small_client, cohort):
     cohort_id = cohort["cohort_id"]
-    fields = form_fields(small_client.get(f"/c/{cohort_id}").text)
+    fields = form_fields(small_client.get(f"/c/{cohort_id}?phase=pre").text)
     page = small_client.post(f"/c/{cohort_id}", data=fields | {"a.q1": "c", "switch_lang": "en"})
     assert '<html lang="en">' in page.text
     assert checked(page.text) == {("a.q1", "c")}
@@ -105,7 +105,7 @@ def test_switching_language_keeps_the_answers(small_client, cohort):
 
 def test_resubmitting_the_same_form_shows_the_same_result_and_stores_once(small_client, cohort, dynamodb):
     cohort_id = cohort["cohort_id"]
-    fields = form_fields(small_client.get(f"/c/{cohort_id}").text) | {"a.q1": "b"}
+    fields = form_fields(small_client.get(f"/c/{cohort_id}?phase=pre").text) | {"a.q1": "b"}
     first = small_client.post(f"/c/{cohort_id}", data=fields)
     small_client.delete_cookie(f"code_{cohort_id}", path=f"/c/{cohort_id}")
     second = small_client.post(f"/c/{cohort_id}", data=fields)
@@ -116,7 +116,7 @@ def test_resubmitting_the_same_form_shows_the_same_result_and_stores_once(small_
 
 def test_closed_phases_give_a_clear_page(small_client):
     cohort_id = create_cohort(small_client, phases={"pre": {"open": False}, "post": {"open": False}})["cohort_id"]
-    page = small_client.get(f"/c/{cohort_id}")
+    page = small_client.get(f"/c/{cohort_id}?phase=pre")
     assert page.status_code == 403
     assert "<h1>" in page.text and "form" not in page.text.split("<main")[1]
 

@@ -22,7 +22,7 @@ def pages(client) -> dict[str, object]:
     """Every kind of page a person can get, by name."""
     created = create_cohort(client)
     cohort_id = created["cohort_id"]
-    shown = {"test (pre)": client.get(f"/c/{cohort_id}")}
+    shown = {"test (pre)": client.get(f"/c/{cohort_id}?phase=pre")}
     fields = form_fields(shown["test (pre)"].text)
     shown["result"] = client.post(f"/c/{cohort_id}", data=fields | {"a.q1": "b", "d.role": "police"})
     shown["test (post)"] = client.get(f"/c/{cohort_id}?phase=post")
@@ -35,7 +35,7 @@ def pages(client) -> dict[str, object]:
     closed = create_cohort(client, phases={"pre": {"open": False}, "post": {"open": False}})
     shown["phases closed"] = client.get(f"/c/{closed['cohort_id']}")
     client.post(f"/api/v1/cohorts/{cohort_id}/close", headers=ADMIN)
-    shown["closed for good"] = client.get(f"/c/{cohort_id}")
+    shown["closed for good"] = client.get(f"/c/{cohort_id}?phase=pre")
     shown["trainer page, closed"] = client.get(f"/cohorts/{cohort_id}")
     return shown
 
@@ -100,7 +100,7 @@ def test_behind_a_trusted_proxy_its_https_gives_hsts_and_secure_cookies(store):
 
 def test_the_participant_code_cookie_is_httponly_and_scoped_to_the_cohort(small_client):
     cohort_id = create_cohort(small_client)["cohort_id"]
-    fields = form_fields(small_client.get(f"/c/{cohort_id}").text)
+    fields = form_fields(small_client.get(f"/c/{cohort_id}?phase=pre").text)
     cookie = small_client.post(f"/c/{cohort_id}", data=fields | {"a.q1": "b"}).headers["Set-Cookie"]
     assert "HttpOnly" in cookie and f"Path=/c/{cohort_id}" in cookie and "SameSite=Lax" in cookie
 

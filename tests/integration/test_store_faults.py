@@ -96,7 +96,7 @@ def test_a_passing_fault_is_absorbed_by_the_retries(small_client, cohort_id, dyn
 def test_the_phone_form_comes_back_503_with_every_answer_and_the_same_submission(
     small_client, cohort_id, dynamodb, faults, fault
 ):
-    fields = form_fields(small_client.get(f"/c/{cohort_id}").text) | FORM_ANSWERS
+    fields = form_fields(small_client.get(f"/c/{cohort_id}?phase=pre").text) | FORM_ANSWERS
     faults.fail("PutItem", fault, times=ATTEMPTS)
     page = small_client.post(f"/c/{cohort_id}", data=fields)
     assert page.status_code == 503 and page.headers["Retry-After"] == "5"
@@ -116,7 +116,7 @@ def test_the_phone_form_comes_back_503_with_every_answer_and_the_same_submission
 def test_when_even_the_cohort_cannot_be_read_the_answers_come_back_behind_a_retry_button(
     small_client, cohort_id, dynamodb, faults, fault
 ):
-    fields = form_fields(small_client.get(f"/c/{cohort_id}").text) | FORM_ANSWERS | {"participant_code": ""}
+    fields = form_fields(small_client.get(f"/c/{cohort_id}?phase=pre").text) | FORM_ANSWERS | {"participant_code": ""}
     faults.fail("GetItem", fault, times=ATTEMPTS)
     page = small_client.post(f"/c/{cohort_id}", data=fields)
     assert page.status_code == 503 and page.headers["Retry-After"] == "5"
@@ -132,12 +132,19 @@ def test_when_even_the_cohort_cannot_be_read_the_answers_come_back_behind_a_retr
     assert len(submissions(dynamodb)) == 1
 
 
-def test_a_post_test_result_without_its_comparison_when_the_history_query_fails(small_client, cohort_id, faults):
+def test_a_post_test_whose_code_cannot_be_checked_comes_back_with_every_answer(
+    small_client, cohort_id, dynamodb, faults
+):
+    """The code's pre-test is looked up before storing (issue 15: unknown codes are refused); when
+    that query fails, nothing is stored and the form comes back filled in, to send again."""
     code = post_submission(small_client, cohort_id, new_body()).json["participant_code"]
     fields = form_fields(small_client.get(f"/c/{cohort_id}?phase=post").text)
     faults.fail("Query", "service_unavailable", times=ATTEMPTS)
     page = small_client.post(f"/c/{cohort_id}", data=fields | FORM_ANSWERS | {"participant_code": code})
-    assert page.status_code == 200 and 'class="code"' in page.text
+    assert page.status_code == 503 and f'value="{code}"' in page.text
+    assert len(submissions(dynamodb)) == 1
+    again = small_client.post(f"/c/{cohort_id}", data=fields | FORM_ANSWERS | {"participant_code": code})
+    assert again.status_code == 200 and 'class="code"' in again.text
 
 
 def test_no_attempt_starts_once_the_request_budget_is_spent(small_client, cohort_id, dynamodb, faults, monkeypatch):

@@ -3,7 +3,10 @@
 // - the form is sent with fetch, and when that fails for lack of network the answers stay, a note
 //   says so, and the same request (the same submission_id, so it is stored once) goes again when the
 //   connection is back, or when the button is pressed again.
-// What the server answers (the result page, or the form with a message) replaces the page.
+// What the server answers (the result page, or the form with a message) replaces the page, which
+// then opens at what matters (the element the server marked autofocus: the list of unanswered
+// questions, the error, the result's heading), not where the old page was scrolled to.
+// While answering, a bar that stays in view says how many questions are answered, and which not.
 // Texts come translated in the script tag's data-* attributes. Saved answers are forgotten once the
 // server has answered 2xx, and after 12 hours.
 (function () {
@@ -62,6 +65,24 @@
     store({ saved: Date.now(), submission_id: form.elements.submission_id.value, values: values });
   }
 
+  function differs(saved) {
+    // Whether the saved answers are other than what the page shows (a language switch or a
+    // prefilled code is no restoring worth a notice).
+    var now = {};
+    Array.prototype.forEach.call(form.elements, function (element) {
+      if (!kept(element)) return;
+      if ((element.type === "radio" || element.type === "checkbox") && !element.checked) return;
+      if (element.type !== "radio" && element.type !== "checkbox" && !element.value) return;
+      (now[element.name] = now[element.name] || []).push(element.value);
+    });
+    var names = Object.keys(saved.values).filter(function (name) {
+      return /^a\./.test(name);
+    });
+    return names.some(function (name) {
+      return (now[name] || []).slice().sort().join() !== saved.values[name].slice().sort().join();
+    });
+  }
+
   function restore(saved) {
     form.elements.submission_id.value = saved.submission_id;
     Array.prototype.forEach.call(form.elements, function (element) {
@@ -94,6 +115,36 @@
     document.open();
     document.write(html);
     document.close();
+    var target = document.querySelector("[autofocus]");
+    window.scrollTo(0, 0);
+    if (target) {
+      target.focus();
+      target.scrollIntoView({ block: "start" });
+    }
+  }
+
+  // "Answered 5 of 21 · not yet: 3, 7" in a bar that stays at the top while scrolling.
+  var questions = Array.prototype.slice.call(form.querySelectorAll("fieldset[id^=q-]"));
+  var bar = null;
+  if (questions.length && texts.progress) {
+    bar = document.createElement("p");
+    bar.id = "progress";
+    bar.className = "progress";
+    bar.setAttribute("aria-live", "polite");
+    form.insertBefore(bar, questions[0]);
+  }
+
+  function progress() {
+    if (!bar) return;
+    var missing = [];
+    questions.forEach(function (fieldset, index) {
+      if (!fieldset.querySelector("input:checked")) missing.push(index + 1);
+    });
+    var text = texts.progress
+      .replace("{answered}", String(questions.length - missing.length))
+      .replace("{total}", String(questions.length));
+    if (missing.length && missing.length <= 8) text += " · " + texts.missing + " " + missing.join(", ");
+    bar.textContent = text;
   }
 
   function send(body) {
@@ -140,14 +191,16 @@
   var saved = load();
   if (answered) {
     save(); // the server sent back what it received: that is the latest
-  } else if (saved) {
+  } else if (saved && differs(saved)) {
     restore(saved);
     say(texts.restored, "restored-note");
   } else {
     save();
   }
+  progress();
 
   form.addEventListener("change", save);
+  form.addEventListener("change", progress);
   form.addEventListener("input", save);
   window.addEventListener("online", retry);
   form.addEventListener("submit", function (event) {
