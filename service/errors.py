@@ -26,6 +26,12 @@ class InvalidInput(ServiceError):
     code = "invalid_input"
 
 
+class InvalidJson(ServiceError):
+    """A request body that is not JSON, or nests too deep to be read safely (service/web/json_body.py)."""
+
+    code = "invalid_json"
+
+
 class NotFound(ServiceError):
     """Also what a wrong or missing trainer token gets, so that existence is not revealed."""
 
