@@ -190,7 +190,7 @@ def create_demo_cohort(services, data_dir: Path | None = None):
         bank_id=DEMO_BANK,
         bank_version=versions[-1],
         label="Demonstration cohort",
-        region="Kyiv oblast",
+        region="м. Київ",
     )
     if data_dir is not None:
         _write_private_json(

@@ -15,6 +15,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from service.domain.anonymity import SUPPRESSED
+from service.domain.text import hidden_character
+
 REPOSITORY = Path(__file__).resolve().parent.parent
 STAGES = ("local", "dev", "prod")
 DEPLOYED_STAGES = ("dev", "prod")
@@ -229,9 +232,14 @@ def _regions(raw: str | None) -> tuple[str, ...]:
     if raw is None or not raw.strip():
         return UKRAINIAN_REGIONS
     regions = tuple(dict.fromkeys(name.strip() for name in raw.split(",") if name.strip()))
-    too_long = [name for name in regions if len(name) > 80]
-    if too_long:
-        raise SettingsError(f"ASSESS_REGIONS: a region name is at most 80 characters, not {too_long[0]!r}")
+    for name in regions:
+        if len(name) > 80:
+            raise SettingsError(f"ASSESS_REGIONS: a region name is at most 80 characters, not {name!r}")
+        if hidden := hidden_character(name):
+            raise SettingsError(f"ASSESS_REGIONS: {name!r} holds the invisible or control character {hidden}")
+        if name.casefold() == SUPPRESSED:
+            # A cohort in region "suppressed" would read, in an export, as one whose region is withheld.
+            raise SettingsError(f"ASSESS_REGIONS: {name!r} is not a region: 'suppressed' marks withheld values")
     return regions
 
 

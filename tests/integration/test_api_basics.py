@@ -6,7 +6,7 @@ from tests.conftest import ADMIN, EVALUATOR, all_items
 
 
 def create_cohort(client, **overrides):
-    body = {"bank_id": "small", "bank_version": "1", "label": "Kyiv, group 1", "region": "Kyiv oblast"} | overrides
+    body = {"bank_id": "small", "bank_version": "1", "label": "Kyiv, group 1", "region": "Київська область"} | overrides
     response = client.post("/api/v1/cohorts", json=body, headers=ADMIN)
     assert response.status_code == 201, response.json
     return response.json

@@ -153,7 +153,7 @@ def seed_submissions(table: FakeDynamoDB, bank, cohorts: int, participants: int)
             bank_sha256=bank.sha256,
             label=f"bulk {c}",
             language="uk",
-            region="Kyiv oblast",
+            region="Київська область",
             phases={"pre": True, "post": True},
             trainer_token_hash="0" * 64,
             created_at=f"2026-01-01T00:{c:02d}Z",

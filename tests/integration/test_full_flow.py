@@ -51,7 +51,7 @@ def flow(app, client):
     bank = services.banks.get(bank_id, version)
     created = client.post(
         "/api/v1/cohorts",
-        json={"bank_id": bank_id, "bank_version": version, "label": "Vinnytsia police, May", "region": "Vinnytsia"},
+        json={"bank_id": bank_id, "bank_version": version, "label": "Vinnytsia police", "region": "Вінницька область"},
         headers=ADMIN,
     ).json
     cohort_id = created["cohort_id"]

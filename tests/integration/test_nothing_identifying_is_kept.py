@@ -41,7 +41,7 @@ def cohort_life(app, dynamodb):
     secrets_seen = [ENVIRONMENT[name] for name in ("ASSESS_ADMIN_TOKEN", "ASSESS_EVALUATOR_TOKEN", "ASSESS_HMAC_KEY")]
     created = client.post(
         "/api/v1/cohorts",
-        json={"bank_id": BANK, "bank_version": VERSION, "label": "Vinnytsia, June", "region": "Vinnytsia oblast"},
+        json={"bank_id": BANK, "bank_version": VERSION, "label": "Vinnytsia, June", "region": "Вінницька область"},
         headers=ADMIN,
     ).json
     cohort_id = created["cohort_id"]

@@ -178,3 +178,17 @@ def test_unknown_keys_in_the_ssm_parameter_are_refused(ssm, base):
 def test_an_unreadable_secrets_parameter_fails_at_start(ssm):
     with pytest.raises(SettingsError, match="could not be read"):
         Settings.from_environment({"ASSESS_SECRETS_PARAMETER": "/assess/missing"})
+
+
+@pytest.mark.parametrize(
+    ("regions", "message"),
+    [
+        ("Kyiv,suppressed", "'suppressed' marks withheld values"),
+        ("Kyiv,Suppressed ", "'suppressed' marks withheld values"),
+        ("Kyiv,Lviv\u202e", "U\\+202E"),
+        ("Kyiv,Lv\x00iv", "U\\+0000"),
+    ],
+)
+def test_configured_regions_are_visible_text_and_never_the_exports_suppression_marker(base, regions, message):
+    with pytest.raises(SettingsError, match=f"ASSESS_REGIONS.*{message}"):
+        Settings.from_environment(base | {"ASSESS_REGIONS": regions})
