@@ -17,6 +17,7 @@ from pathlib import Path
 
 from service.domain.anonymity import SUPPRESSED
 from service.domain.text import hidden_character
+from service.secret_strength import COMMON_PASSWORDS, MIN_BITS, estimated_bits
 
 REPOSITORY = Path(__file__).resolve().parent.parent
 STAGES = ("local", "dev", "prod")
@@ -46,8 +47,12 @@ PLACEHOLDER_WORDS = (
     "evaluator",
     "hmac",
 )
-_WEAK_TOKENS = ("", "admin", "evaluator", "token", "secret", "password", "changeme", "change-me")
-_WEAK_HASHES = {hashlib.sha256(word.encode()).hexdigest() for word in _WEAK_TOKENS}
+_WEAK_TOKENS = ("", "admin", "evaluator", "token", "secret", "password", "changeme", "change-me", *COMMON_PASSWORDS)
+_WEAK_HASHES = {
+    hashlib.sha256(spelling.encode()).hexdigest()
+    for word in _WEAK_TOKENS
+    for spelling in (word, word.capitalize(), word.upper())
+}
 _SHA256_HEX = re.compile(r"^[0-9a-f]{64}$")
 GENERATE_HINT = "generate one with: python -c 'import secrets; print(secrets.token_urlsafe(32))'"
 # The regions a coordinator picks a cohort's region from (ASSESS_REGIONS, comma-separated, overrides).
@@ -120,6 +125,8 @@ class Settings:
         if token_sha256(hmac_key) in (admin, evaluator):
             raise SettingsError("ASSESS_HMAC_KEY must not be one of the tokens: a leaked token would reveal it")
         export_key = secrets["ASSESS_EXPORT_KEY"] and _secret(secrets, "ASSESS_EXPORT_KEY", stage)
+        if export_key:
+            _refuse_shared_export_key(export_key, hmac_key, admin, evaluator)
         return cls(
             stage=stage,
             table_name=env.get("ASSESS_TABLE", "assessments"),
@@ -183,7 +190,8 @@ def _token_hash(secrets: dict[str, str], name: str, stage: str) -> str:
 
 
 def _refuse_guessable(name: str, value: str, stage: str) -> None:
-    """Deployed stages refuse secrets that are short, copied from docs or tests, or plainly not random."""
+    """Deployed stages refuse secrets that are short, copied from docs or tests, or worth less than
+    128 bits of guessing by service/secret_strength.py's estimate."""
     if len(value) < MIN_SECRET_LENGTH:
         raise SettingsError(
             f"{name} is too short for stage {stage!r}: use at least {MIN_SECRET_LENGTH} random characters"
@@ -198,6 +206,25 @@ def _refuse_guessable(name: str, value: str, stage: str) -> None:
         raise SettingsError(
             f"{name} has too few different characters to be random for stage {stage!r}: {GENERATE_HINT}"
         )
+    bits = estimated_bits(value)
+    if bits < MIN_BITS:
+        raise SettingsError(
+            f"{name} is too easy to guess for stage {stage!r} (a sequence, a keyboard run, a repetition or words):"
+            f" estimated {bits:.0f} bits, {MIN_BITS} needed: {GENERATE_HINT}"
+        )
+
+
+def _refuse_shared_export_key(export_key: str, hmac_key: str, admin: str, evaluator: str) -> None:
+    """The export key roots every named pseudonym key: one that is also another secret would let
+    whoever holds that secret compute pseudonyms, or the other way round."""
+    shared = {
+        "ASSESS_HMAC_KEY": export_key == hmac_key,
+        "ASSESS_ADMIN_TOKEN": token_sha256(export_key) == admin,
+        "ASSESS_EVALUATOR_TOKEN": token_sha256(export_key) == evaluator,
+    }
+    for name, same in shared.items():
+        if same:
+            raise SettingsError(f"ASSESS_EXPORT_KEY must differ from {name}: each secret has its own use")
 
 
 def load_secrets_parameter(name: str, region: str = "eu-central-1") -> dict[str, str]:

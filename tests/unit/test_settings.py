@@ -192,3 +192,47 @@ def test_an_unreadable_secrets_parameter_fails_at_start(ssm):
 def test_configured_regions_are_visible_text_and_never_the_exports_suppression_marker(base, regions, message):
     with pytest.raises(SettingsError, match=f"ASSESS_REGIONS.*{message}"):
         Settings.from_environment(base | {"ASSESS_REGIONS": regions})
+
+
+WEAK_FOR_A_DEPLOYED_STAGE = [
+    ("ASSESS_HMAC_KEY", "abcdefghijklmnopqrstuvwxyz"),
+    ("ASSESS_ADMIN_TOKEN", "qwertyuiopasdfghjklzxcvbnm"),
+    ("ASSESS_ADMIN_TOKEN", "QWERTYUIOP1234567890asdfghjkl"),
+    ("ASSESS_EVALUATOR_TOKEN", "0123456789012345678901234"),
+    ("ASSESS_EVALUATOR_TOKEN", "CorrectHorseBatteryStaple1!"),
+    ("ASSESS_EXPORT_KEY", "Abcdefghijklmnopqrstuvwxyz1234"),
+    ("ASSESS_HMAC_KEY", "Tr0ub4dour&3Tr0ub4dour&3Tr0ub4dour&3"),
+]
+
+
+@pytest.mark.parametrize(("name", "value"), WEAK_FOR_A_DEPLOYED_STAGE)
+def test_deployed_stages_refuse_secrets_estimated_under_128_bits(base, name, value):
+    with pytest.raises(SettingsError, match=f"{name} is too easy to guess .*estimated .* bits, 128 needed"):
+        Settings.from_environment(base | {"ASSESS_STAGE": "prod", name: value})
+
+
+def test_a_local_run_still_takes_what_it_is_given(base):
+    assert Settings.from_environment(base | {"ASSESS_HMAC_KEY": "abcdefghijklmnopqrstuvwxyz"}).stage == "local"
+
+
+@pytest.mark.parametrize("password", ["123456", "password", "qwerty", "12345678", "letmein", "iloveyou"])
+def test_deployed_stages_refuse_the_hash_of_a_common_password_as_a_token_hash(base, password):
+    environ = base | {
+        "ASSESS_STAGE": "prod",
+        "ASSESS_ADMIN_TOKEN": "",
+        "ASSESS_ADMIN_TOKEN_SHA256": hashlib.sha256(password.encode()).hexdigest(),
+    }
+    with pytest.raises(SettingsError, match="ASSESS_ADMIN_TOKEN_SHA256 is the hash of a default value"):
+        Settings.from_environment(environ)
+
+
+@pytest.mark.parametrize("same_as", ["ASSESS_HMAC_KEY", "ASSESS_ADMIN_TOKEN", "ASSESS_EVALUATOR_TOKEN"])
+def test_the_export_key_is_a_secret_of_its_own(base, same_as):
+    with pytest.raises(SettingsError, match=f"ASSESS_EXPORT_KEY must differ from {same_as}"):
+        Settings.from_environment(base | {"ASSESS_STAGE": "prod", "ASSESS_EXPORT_KEY": base[same_as]})
+
+
+def test_random_secrets_of_the_documented_kind_pass_on_a_deployed_stage(base):
+    for _ in range(20):
+        environ = {name: strong() for name in (*base, "ASSESS_EXPORT_KEY")}
+        assert Settings.from_environment(environ | {"ASSESS_STAGE": "prod"}).deployed
