@@ -139,6 +139,8 @@ def compare_with_test_client(package, world: dict) -> dict:
         # The scenario's one participant is exported (k = 1): this checks the package, not disclosure
         # control, which would otherwise withhold a group under k from every export (docs/security.md).
         "ASSESS_K_ANONYMITY": "1",
+        # Links on the scenario's custom domain: the test client, beside Lambda, has no API Gateway event.
+        "ASSESS_PUBLIC_URL": f"https://{HOST}",
     }
     with xray_daemon() as daemon:
         overrides["AWS_XRAY_DAEMON_ADDRESS"] = daemon.address

@@ -54,6 +54,10 @@ _WEAK_HASHES = {
     for spelling in (word, word.capitalize(), word.upper())
 }
 _SHA256_HEX = re.compile(r"^[0-9a-f]{64}$")
+# ASSESS_PUBLIC_URL's value for a stage served on API Gateway's default URL: links start from the API
+# id and stage API Gateway passes with each request (service/web/links.py), never from the Host header.
+EXECUTE_API = "execute-api"
+_PUBLIC_URL = re.compile(r"^https://[A-Za-z0-9.-]+(:\d+)?(/[A-Za-z0-9._~-]+)*$")
 GENERATE_HINT = "generate one with: python -c 'import secrets; print(secrets.token_urlsafe(32))'"
 # The regions a coordinator picks a cohort's region from (ASSESS_REGIONS, comma-separated, overrides).
 UKRAINIAN_REGIONS = (
@@ -137,7 +141,7 @@ class Settings:
             admin_token_sha256=admin,
             evaluator_token_sha256=evaluator,
             banks_dir=Path(env.get("ASSESS_BANKS_DIR") or REPOSITORY / "question_banks"),
-            public_url=(env.get("ASSESS_PUBLIC_URL") or "").rstrip("/") or None,
+            public_url=_public_url(env.get("ASSESS_PUBLIC_URL"), stage),
             k_anonymity=_positive_int(env, "ASSESS_K_ANONYMITY", 5),
             retention_days=_positive_int(env, "ASSESS_RETENTION_DAYS", 730),
             max_body_bytes=_positive_int(env, "ASSESS_MAX_BODY_BYTES", 64 * 1024),
@@ -161,6 +165,22 @@ def _stage(env) -> str:
     if stage == "local" and env.get("AWS_LAMBDA_FUNCTION_NAME"):
         raise SettingsError("ASSESS_STAGE is 'local' inside AWS Lambda: set it to dev or prod")
     return stage
+
+
+def _public_url(raw: str | None, stage: str) -> str | None:
+    """Where links and QR codes point. A deployed stage must say so: left to the request's Host
+    header, a client could have a trainer link or QR code name any site."""
+    url = (raw or "").strip().rstrip("/")
+    if stage not in DEPLOYED_STAGES:
+        if url == EXECUTE_API:
+            raise SettingsError("ASSESS_PUBLIC_URL=execute-api is for a stage behind API Gateway, not a local run")
+        return url or None
+    if url != EXECUTE_API and not _PUBLIC_URL.match(url):
+        raise SettingsError(
+            f"ASSESS_PUBLIC_URL must be set for stage {stage!r}, to the https:// address links and QR codes use"
+            f" (a custom domain, or the stage's execute-api URL), or to {EXECUTE_API!r}; not {raw!r}"
+        )
+    return url
 
 
 def _secret(secrets: dict[str, str], name: str, stage: str) -> str:
