@@ -270,3 +270,21 @@ def test_a_job_that_never_finished_reads_failed_after_the_functions_time_limit(s
     client = app.test_client()
     assert client.get("/api/v1/exports/jobs/recent-job-id", headers=EVALUATOR).json["status"] == "pending"
     assert client.get("/api/v1/exports/jobs/stuck-job-id", headers=EVALUATOR).json["status"] == "failed"
+
+
+def test_a_local_export_file_is_gone_after_its_link_expired_at_the_next_export_request(settings, store, tmp_path):
+    app = app_with(settings, store, export_sync_max_rows=2, export_dir=tmp_path)
+    client = app.test_client()
+    cohort_id = cohort_with_submissions(client, 3)
+    accepted = client.get(f"/api/v1/exports/submissions?cohort_id={cohort_id}", headers=EVALUATOR)
+    status = wait_until_done(client, accepted.json["status_url"])
+    link = urlsplit(status["download_url"])
+    assert client.get(f"{link.path}?{link.query}").status_code == 200
+    files = api_app(app).extensions["assess.export_jobs"].files
+    expires = int(parse_qs(link.query)["expires"][0])
+    files.clock = lambda: expires + 1  # the link has just expired
+    small_cohort = cohort_with_submissions(client, 1)
+    assert client.get(f"/api/v1/exports/submissions?cohort_id={small_cohort}", headers=EVALUATOR).status_code == 200
+    assert not (tmp_path / "exports" / accepted.json["job_id"]).exists()
+    assert client.get(f"{link.path}?{link.query}").status_code == 404
+    assert client.get(urlsplit(accepted.json["status_url"]).path, headers=EVALUATOR).status_code == 404
