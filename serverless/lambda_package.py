@@ -269,8 +269,10 @@ class LambdaProcess:
         return self.log_path.read_text()
 
 
-def api_gateway_event(method: str, path: str, *, headers=None, query=None, body=None, request_id=None) -> dict:
-    """A REST API (v1) proxy event as API Gateway sends it for `ANY /{proxy+}`."""
+def api_gateway_event(
+    method: str, path: str, *, headers=None, query=None, body=None, request_id=None, api_id: str = "abcdef1234"
+) -> dict:
+    """A REST API (v1) proxy event as API Gateway sends it for `ANY /{proxy+}` of the API `api_id`."""
     headers = dict(headers or {})
     query = dict(query or {})
     request_id = request_id or str(uuid.uuid4())
@@ -293,8 +295,8 @@ def api_gateway_event(method: str, path: str, *, headers=None, query=None, body=
             "stage": "prod",
             "requestId": request_id,
             "accountId": "123456789012",
-            "apiId": "abcdef1234",
-            "domainName": headers.get("Host", "abcdef1234.execute-api.eu-central-1.amazonaws.com"),
+            "apiId": api_id,
+            "domainName": headers.get("Host", f"{api_id}.execute-api.eu-central-1.amazonaws.com"),
             "identity": {"sourceIp": source_ip, "userAgent": user_agent},
         },
         "body": body,

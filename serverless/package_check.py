@@ -139,6 +139,8 @@ def compare_with_test_client(package, world: dict) -> dict:
         # The scenario's one participant is exported (k = 1): this checks the package, not disclosure
         # control, which would otherwise withhold a group under k from every export (docs/security.md).
         "ASSESS_K_ANONYMITY": "1",
+        # Links on the scenario's custom domain: the test client, beside Lambda, has no API Gateway event.
+        "ASSESS_PUBLIC_URL": f"https://{HOST}",
     }
     with xray_daemon() as daemon:
         overrides["AWS_XRAY_DAEMON_ADDRESS"] = daemon.address
@@ -297,7 +299,7 @@ def run_scenario(client, world: dict) -> dict:
         return answer
 
     send("GET /healthz", "GET", "/healthz")
-    body = {"bank_id": bank.id, "bank_version": bank.version, "label": "Kyiv, group 3", "region": "Kyiv oblast"}
+    body = {"bank_id": bank.id, "bank_version": bank.version, "label": "Kyiv, group 3", "region": "Київська область"}
     created = json.loads(send("POST /api/v1/cohorts", "POST", "/api/v1/cohorts", json_body=body, headers=admin)["body"])
     cohort_id, trainer_token = created["cohort_id"], created["trainer_token"]
     send("GET participant page", "GET", f"/c/{cohort_id}")

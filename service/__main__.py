@@ -33,6 +33,7 @@ def serve(host: str, port: int, threads: int, data_option: str | None, memory: b
 
     from service import local
     from service.app import create_app
+    from service.export_jobs import ExportJobs
     from service.store.table import create_table
 
     if memory and data_option:
@@ -49,6 +50,7 @@ def serve(host: str, port: int, threads: int, data_option: str | None, memory: b
         raise click.ClickException(str(error)) from None
     app = create_app()
     services = app.extensions["assess"]
+    ExportJobs(services.settings).delete_expired_files()  # links that expired while it was stopped
     created = create_table(services.store.client, services.settings.table_name)
     demo = local.create_demo_cohort(services, data_dir if environment.embedded else None)
     root = services.settings.public_url or f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}"
@@ -113,10 +115,12 @@ def _print_banner(root: str, environment, table_name: str, created: bool, demo) 
         echo("More cohorts:       python -m service cohorts create --bank online-child-safety --version 2 --label ...")
         if environment.data_dir is None:
             echo(f"                    (with ASSESS_DYNAMODB_ENDPOINT={environment.endpoint} set)")
-    # The settings keep only the tokens' hashes; print what the environment holds (generated or set).
-    hashed = "(configured as a SHA-256 hash; use the token you hashed)"
-    echo(f"Admin token:        {os.environ.get('ASSESS_ADMIN_TOKEN') or hashed}")
-    echo(f"Evaluator token:    {os.environ.get('ASSESS_EVALUATOR_TOKEN') or hashed}")
+    # Only the tokens this run made (now, or on an earlier start and kept) are printed: one the
+    # operator set is theirs, maybe shared with a deployment, and a terminal's scrollback or a
+    # screen shared in a room is no place for it.
+    for label, name in (("Admin token", "ASSESS_ADMIN_TOKEN"), ("Evaluator token", "ASSESS_EVALUATOR_TOKEN")):
+        shown = f"({name}, from the environment: not shown)" if name in environment.given else os.environ[name]
+        echo(f"{label + ':':<20}{shown}")
     if environment.generated:
         kept = f"kept in {environment.data_dir / 'secrets.json'}" if environment.data_dir else "for this run only"
         echo(f"                    ({', '.join(environment.generated)} generated now, {kept}.)")

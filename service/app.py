@@ -72,8 +72,9 @@ def _api_app(app_services: Services) -> Flask:
         OPENAPI_URL_PREFIX="/api/v1",
         OPENAPI_JSON_PATH="openapi.json",
     )
-    from service.web import api, api_export_jobs
+    from service.web import api, api_export_jobs, json_body
 
+    json_body.init_app(app)
     api.init_app(app)
     api_export_jobs.init_app(app)
     errors.init_app(app)

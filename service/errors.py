@@ -39,6 +39,12 @@ class UnknownCode(InvalidInput):
     code = "unknown_code"
 
 
+class InvalidJson(ServiceError):
+    """A request body that is not JSON, or nests too deep to be read safely (service/web/json_body.py)."""
+
+    code = "invalid_json"
+
+
 class NotFound(ServiceError):
     """Also what a wrong or missing trainer token gets, so that existence is not revealed."""
 

@@ -58,7 +58,17 @@ class ExportJobs:
             regional = Config(signature_version="s3v4", s3={"addressing_style": "virtual"})
             client = aws_session(self.settings.region).client("s3", config=regional)
             return S3ExportFiles(client, self.settings.export_bucket)
-        return LocalExportFiles(self.settings.export_dir, signing_key=b"download:" + self.settings.export_key)
+        return LocalExportFiles(
+            self.settings.export_dir,
+            signing_key=b"download:" + self.settings.export_key,
+            link_seconds=self.settings.export_url_seconds,
+            job_seconds=self.settings.export_job_seconds,
+        )
+
+    def delete_expired_files(self) -> None:
+        """A local folder's expired export files go (an S3 bucket's lifecycle rule does this on AWS)."""
+        if not self.settings.export_bucket:
+            self.files.delete_expired()
 
     def start(self, job_id: str) -> None:
         """Have the job run elsewhere: the export function on AWS, a thread locally."""

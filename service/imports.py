@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 from service.domain.models import Cohort, Submission
 from service.errors import N_, Conflict, InvalidInput, NotFound
 from service.observability import logger
-from service.operations import Services, now_to_the_minute
+from service.operations import Services, check_label_and_region, now_to_the_minute
 from service.store import items
 
 MAX_SUBMISSIONS_PER_REQUEST = 20  # ~2 KB each: a batch stays well under the request body limit
@@ -58,6 +58,7 @@ def import_cohort(services: Services, cohort: Cohort) -> str:
         raise InvalidInput(
             N_("close the cohort for good on the laptop before uploading it"), {"cohort": N_("not closed")}
         )
+    check_label_and_region(services.settings, cohort.label, cohort.region)
     bank = services.banks.get(cohort.bank_id, cohort.bank_version)
     if bank is None or bank.sha256 != cohort.bank_sha256:
         raise InvalidInput(

@@ -43,6 +43,7 @@ class LocalEnvironment:
     generated: tuple[str, ...]  # names of the secrets made up by this run
     data_dir: Path | None = None  # None: nothing is kept (--memory)
     engine: str = "moto"  # what answers at `endpoint`: "moto" (memory), "dynalite" (disk), "external"
+    given: tuple[str, ...] = ()  # names of the secrets the environment set (as values or hashes): never printed
 
 
 def data_dir_from(option: str | None, environ=os.environ) -> Path:
@@ -77,6 +78,7 @@ def prepare_environment(environ=os.environ, *, data_dir: Path | None = None) -> 
     if data_dir is not None:
         data_dir.mkdir(parents=True, exist_ok=True)
         environ.setdefault("ASSESS_EXPORT_DIR", str(data_dir / "exports"))
+    given = tuple(name for name in SECRET_NAMES if environ.get(name) or environ.get(f"{name}_SHA256"))
     generated = fill_local_secrets(environ, data_dir)
     endpoint = environ.get("ASSESS_DYNAMODB_ENDPOINT")
     embedded = not endpoint
@@ -91,7 +93,7 @@ def prepare_environment(environ=os.environ, *, data_dir: Path | None = None) -> 
         for name, value in DUMMY_CREDENTIALS.items():
             environ.setdefault(name, value)
     environ.setdefault("AWS_DEFAULT_REGION", "eu-central-1")
-    return LocalEnvironment(endpoint, embedded, generated, data_dir, engine)
+    return LocalEnvironment(endpoint, embedded, generated, data_dir, engine, given)
 
 
 def start_embedded_dynamodb(host: str = "127.0.0.1", port: int = 0) -> str:
@@ -190,7 +192,7 @@ def create_demo_cohort(services, data_dir: Path | None = None):
         bank_id=DEMO_BANK,
         bank_version=versions[-1],
         label="Demonstration cohort",
-        region="Kyiv oblast",
+        region="м. Київ",
     )
     if data_dir is not None:
         _write_private_json(

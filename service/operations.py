@@ -14,6 +14,7 @@ from service.domain import codes, linkage
 from service.domain.banks import BankRegistry
 from service.domain.models import PHASES, Bank, Cohort, Submission
 from service.domain.scoring import AnswerError, check_answers, score_submission
+from service.domain.text import hidden_character
 from service.errors import (
     N_,
     CohortClosed,
@@ -29,6 +30,7 @@ from service.settings import Settings, token_sha256
 from service.store.dynamodb import Store
 
 _COHORT_ID_ALPHABET = "abcdefghjkmnpqrstvwxyz23456789"
+MAX_LABEL_LENGTH = 120
 
 
 @dataclass(frozen=True)
@@ -97,6 +99,7 @@ def create_cohort(
     language = language or bank.languages[0]
     if language not in bank.languages:
         raise InvalidInput(N_("the bank has no such language"), {"language": N_("not one of the bank's languages")})
+    check_label_and_region(services.settings, label, region)
     state = {"pre": True, "post": False}
     state.update(phases or {})
     trainer_token = secrets.token_urlsafe(24)
@@ -119,6 +122,18 @@ def create_cohort(
     services.store.create_cohort(cohort)
     logger.info("cohort created", extra={"cohort_id": cohort.id, "bank_id": bank.id, "bank_version": bank.version})
     return NewCohort(cohort, trainer_token)
+
+
+def check_label_and_region(settings: Settings, label: str, region: str | None) -> None:
+    """Whatever way a cohort is made (API, console, command line), its label is one line of visible
+    text and its region one of the configured regions: the console's list, never free text, and so
+    never the export's `suppressed` marker (settings refuse that as a region name)."""
+    hidden = hidden_character(label)
+    if hidden or not 0 < len(label) <= MAX_LABEL_LENGTH:
+        problem = N_("one line of visible text, at most 120 characters")
+        raise InvalidInput(N_("the cohort's label cannot be stored as it is"), {"label": problem})
+    if region and region not in settings.regions:
+        raise InvalidInput(N_("not one of the configured regions"), {"region": N_("Choose a region from the list.")})
 
 
 def find_cohort(services: Services, cohort_id: str) -> tuple[Cohort, Bank]:

@@ -15,6 +15,10 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from service.domain.anonymity import SUPPRESSED
+from service.domain.text import hidden_character
+from service.secret_strength import COMMON_PASSWORDS, MIN_BITS, estimated_bits
+
 REPOSITORY = Path(__file__).resolve().parent.parent
 STAGES = ("local", "dev", "prod")
 DEPLOYED_STAGES = ("dev", "prod")
@@ -43,9 +47,17 @@ PLACEHOLDER_WORDS = (
     "evaluator",
     "hmac",
 )
-_WEAK_TOKENS = ("", "admin", "evaluator", "token", "secret", "password", "changeme", "change-me")
-_WEAK_HASHES = {hashlib.sha256(word.encode()).hexdigest() for word in _WEAK_TOKENS}
+_WEAK_TOKENS = ("", "admin", "evaluator", "token", "secret", "password", "changeme", "change-me", *COMMON_PASSWORDS)
+_WEAK_HASHES = {
+    hashlib.sha256(spelling.encode()).hexdigest()
+    for word in _WEAK_TOKENS
+    for spelling in (word, word.capitalize(), word.upper())
+}
 _SHA256_HEX = re.compile(r"^[0-9a-f]{64}$")
+# ASSESS_PUBLIC_URL's value for a stage served on API Gateway's default URL: links start from the API
+# id and stage API Gateway passes with each request (service/web/links.py), never from the Host header.
+EXECUTE_API = "execute-api"
+_PUBLIC_URL = re.compile(r"^https://[A-Za-z0-9.-]+(:\d+)?(/[A-Za-z0-9._~-]+)*$")
 GENERATE_HINT = "generate one with: python -c 'import secrets; print(secrets.token_urlsafe(32))'"
 # The regions a coordinator picks a cohort's region from (ASSESS_REGIONS, comma-separated, overrides).
 UKRAINIAN_REGIONS = (
@@ -117,6 +129,8 @@ class Settings:
         if token_sha256(hmac_key) in (admin, evaluator):
             raise SettingsError("ASSESS_HMAC_KEY must not be one of the tokens: a leaked token would reveal it")
         export_key = secrets["ASSESS_EXPORT_KEY"] and _secret(secrets, "ASSESS_EXPORT_KEY", stage)
+        if export_key:
+            _refuse_shared_export_key(export_key, hmac_key, admin, evaluator)
         return cls(
             stage=stage,
             table_name=env.get("ASSESS_TABLE", "assessments"),
@@ -127,7 +141,7 @@ class Settings:
             admin_token_sha256=admin,
             evaluator_token_sha256=evaluator,
             banks_dir=Path(env.get("ASSESS_BANKS_DIR") or REPOSITORY / "question_banks"),
-            public_url=(env.get("ASSESS_PUBLIC_URL") or "").rstrip("/") or None,
+            public_url=_public_url(env.get("ASSESS_PUBLIC_URL"), stage),
             k_anonymity=_positive_int(env, "ASSESS_K_ANONYMITY", 5),
             retention_days=_positive_int(env, "ASSESS_RETENTION_DAYS", 730),
             max_body_bytes=_positive_int(env, "ASSESS_MAX_BODY_BYTES", 64 * 1024),
@@ -151,6 +165,22 @@ def _stage(env) -> str:
     if stage == "local" and env.get("AWS_LAMBDA_FUNCTION_NAME"):
         raise SettingsError("ASSESS_STAGE is 'local' inside AWS Lambda: set it to dev or prod")
     return stage
+
+
+def _public_url(raw: str | None, stage: str) -> str | None:
+    """Where links and QR codes point. A deployed stage must say so: left to the request's Host
+    header, a client could have a trainer link or QR code name any site."""
+    url = (raw or "").strip().rstrip("/")
+    if stage not in DEPLOYED_STAGES:
+        if url == EXECUTE_API:
+            raise SettingsError("ASSESS_PUBLIC_URL=execute-api is for a stage behind API Gateway, not a local run")
+        return url or None
+    if url != EXECUTE_API and not _PUBLIC_URL.match(url):
+        raise SettingsError(
+            f"ASSESS_PUBLIC_URL must be set for stage {stage!r}, to the https:// address links and QR codes use"
+            f" (a custom domain, or the stage's execute-api URL), or to {EXECUTE_API!r}; not {raw!r}"
+        )
+    return url
 
 
 def _secret(secrets: dict[str, str], name: str, stage: str) -> str:
@@ -180,7 +210,8 @@ def _token_hash(secrets: dict[str, str], name: str, stage: str) -> str:
 
 
 def _refuse_guessable(name: str, value: str, stage: str) -> None:
-    """Deployed stages refuse secrets that are short, copied from docs or tests, or plainly not random."""
+    """Deployed stages refuse secrets that are short, copied from docs or tests, or worth less than
+    128 bits of guessing by service/secret_strength.py's estimate."""
     if len(value) < MIN_SECRET_LENGTH:
         raise SettingsError(
             f"{name} is too short for stage {stage!r}: use at least {MIN_SECRET_LENGTH} random characters"
@@ -195,6 +226,25 @@ def _refuse_guessable(name: str, value: str, stage: str) -> None:
         raise SettingsError(
             f"{name} has too few different characters to be random for stage {stage!r}: {GENERATE_HINT}"
         )
+    bits = estimated_bits(value)
+    if bits < MIN_BITS:
+        raise SettingsError(
+            f"{name} is too easy to guess for stage {stage!r} (a sequence, a keyboard run, a repetition or words):"
+            f" estimated {bits:.0f} bits, {MIN_BITS} needed: {GENERATE_HINT}"
+        )
+
+
+def _refuse_shared_export_key(export_key: str, hmac_key: str, admin: str, evaluator: str) -> None:
+    """The export key roots every named pseudonym key: one that is also another secret would let
+    whoever holds that secret compute pseudonyms, or the other way round."""
+    shared = {
+        "ASSESS_HMAC_KEY": export_key == hmac_key,
+        "ASSESS_ADMIN_TOKEN": token_sha256(export_key) == admin,
+        "ASSESS_EVALUATOR_TOKEN": token_sha256(export_key) == evaluator,
+    }
+    for name, same in shared.items():
+        if same:
+            raise SettingsError(f"ASSESS_EXPORT_KEY must differ from {name}: each secret has its own use")
 
 
 def load_secrets_parameter(name: str, region: str = "eu-central-1") -> dict[str, str]:
@@ -229,9 +279,14 @@ def _regions(raw: str | None) -> tuple[str, ...]:
     if raw is None or not raw.strip():
         return UKRAINIAN_REGIONS
     regions = tuple(dict.fromkeys(name.strip() for name in raw.split(",") if name.strip()))
-    too_long = [name for name in regions if len(name) > 80]
-    if too_long:
-        raise SettingsError(f"ASSESS_REGIONS: a region name is at most 80 characters, not {too_long[0]!r}")
+    for name in regions:
+        if len(name) > 80:
+            raise SettingsError(f"ASSESS_REGIONS: a region name is at most 80 characters, not {name!r}")
+        if hidden := hidden_character(name):
+            raise SettingsError(f"ASSESS_REGIONS: {name!r} holds the invisible or control character {hidden}")
+        if name.casefold() == SUPPRESSED:
+            # A cohort in region "suppressed" would read, in an export, as one whose region is withheld.
+            raise SettingsError(f"ASSESS_REGIONS: {name!r} is not a region: 'suppressed' marks withheld values")
     return regions
 
 

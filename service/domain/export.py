@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from service.domain import disclosure
 from service.domain.anonymity import SUPPRESSED, Suppression
+from service.domain.csv_cells import spreadsheet_cell
 from service.domain.models import Bank, Cohort, Submission
 
 __all__ = ["SUPPRESSED", "CohortData", "Export", "participant_export", "submission_export"]
@@ -275,14 +276,14 @@ def _without_cohorts(columns: list[str], rows: list[dict], pooled: bool) -> list
 
 
 def to_csv(export: Export) -> str:
-    """UTF-8 with BOM so Excel shows Cyrillic right; one header row; text that a spreadsheet would
-    run as a formula is prefixed with an apostrophe."""
+    """UTF-8 with BOM so Excel shows Cyrillic right; one header row; every cell through the formula
+    guard (domain/csv_cells.py)."""
     buffer = io.StringIO()
     buffer.write("\ufeff")
     writer = csv.DictWriter(buffer, fieldnames=export.columns, extrasaction="ignore", lineterminator="\r\n")
     writer.writeheader()
     for row in export.rows:
-        writer.writerow({column: _cell(row.get(column)) for column in export.columns})
+        writer.writerow({column: spreadsheet_cell(row.get(column)) for column in export.columns})
     return buffer.getvalue()
 
 
@@ -291,13 +292,6 @@ def to_jsonl(export: Export) -> str:
         json.dumps({column: row.get(column) for column in export.columns}, ensure_ascii=False) + "\n"
         for row in export.rows
     )
-
-
-def _cell(value) -> str:
-    if value is None:
-        return ""
-    text = str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@") and isinstance(value, str) else text
 
 
 def _demographics_by_participant(submissions: Iterable[Submission]) -> dict[str, dict[str, str]]:

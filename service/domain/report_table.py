@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import io
 
+from service.domain.csv_cells import spreadsheet_cell
 from service.domain.models import PHASES
 
 COLUMNS = ["bank_id", "bank_version", "cohorts", "section", "phase", "group", "figure", "value", "n", "withheld"]
@@ -121,19 +122,10 @@ def _item_rows(report: dict) -> list[dict]:
 def to_csv(rows: list[dict]) -> str:
     """Numbers at full precision, empty where undefined. Ids are ASCII (bank ids, topic and question ids,
     language codes), so no byte-order mark is needed and R and pandas read the header as it is;
-    text a spreadsheet would run as a formula still gets an apostrophe in front."""
+    every cell goes through the formula guard (domain/csv_cells.py)."""
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\r\n")
     writer.writeheader()
     for row in rows:
-        writer.writerow({column: _cell(row[column]) for column in COLUMNS})
+        writer.writerow({column: spreadsheet_cell(row[column]) for column in COLUMNS})
     return buffer.getvalue()
-
-
-def _cell(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float):
-        return repr(value)
-    text = str(value)
-    return "'" + text if isinstance(value, str) and text[:1] in ("=", "+", "-", "@") else text

@@ -5,7 +5,7 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import fields, validate
 
-from service.schemas.strict import StrictBoolean
+from service.schemas.strict import StrictBoolean, Text
 
 _ID = validate.Regexp(r"^[A-Za-z0-9_.:-]{1,64}$", error="letters, digits and - _ . : only, at most 64")
 _TEXTS = fields.Dict(keys=fields.String(), values=fields.String())
@@ -89,11 +89,11 @@ class PhasesSchema(StrictSchema):
 
 
 class CohortCreateSchema(StrictSchema):
-    bank_id = fields.String(required=True, validate=_ID)
-    bank_version = fields.String(required=True, validate=validate.Length(1, 32))
-    label = fields.String(required=True, validate=validate.Length(1, 120))
-    language = fields.String(validate=validate.Length(2, 8))
-    region = fields.String(validate=validate.Length(1, 80), allow_none=True)
+    bank_id = Text(required=True, validate=_ID)
+    bank_version = Text(required=True, validate=validate.Length(1, 32))
+    label = Text(required=True, validate=validate.Length(1, 120))
+    language = Text(validate=validate.Length(2, 8))
+    region = Text(validate=validate.Length(1, 80), allow_none=True)
     phases = fields.Nested(
         PhasesSchema,
         metadata={
@@ -157,19 +157,19 @@ def _at_most_entries(limit: int):
 
 class SubmissionCreateSchema(StrictSchema):
     submission_id = fields.UUID(required=True, metadata={"description": "made by the client; a retry reuses it"})
-    phase = fields.String(required=True, validate=validate.OneOf(["pre", "post"]))
-    language = fields.String(required=True, validate=validate.Length(2, 8))
+    phase = Text(required=True, validate=validate.OneOf(["pre", "post"]))
+    language = Text(required=True, validate=validate.Length(2, 8))
     answers = fields.Dict(
-        keys=fields.String(validate=validate.Length(1, 64)),
-        values=fields.List(fields.String(validate=validate.Length(1, 64)), validate=validate.Length(max=26)),
+        keys=Text(validate=validate.Length(1, 64)),
+        values=fields.List(Text(validate=validate.Length(1, 64)), validate=validate.Length(max=26)),
         required=True,
         validate=_at_most_entries(500),
         metadata={"maxProperties": 500, "description": "question id (1-64 characters) -> chosen option ids"},
     )
-    participant_code = fields.String(validate=validate.Length(1, 20), allow_none=True)
+    participant_code = Text(validate=validate.Length(1, 20), allow_none=True)
     demographics = fields.Dict(
-        keys=fields.String(validate=validate.Length(1, 64)),
-        values=fields.String(validate=validate.Length(max=64)),
+        keys=Text(validate=validate.Length(1, 64)),
+        values=Text(validate=validate.Length(max=64)),
         validate=_at_most_entries(20),
         metadata={"maxProperties": 20, "description": "demographic question id (1-64 characters) -> option id"},
     )
@@ -195,7 +195,7 @@ class SubmissionResultSchema(ma.Schema):
 
 
 class ExportQuerySchema(StrictSchema):
-    format = fields.String(
+    format = Text(
         load_default="csv",
         validate=validate.OneOf(["csv", "jsonl", "zip"]),
         metadata={"description": "zip: CSV, JSON Lines, codebook.json, metadata.json and the bank versions used"},
@@ -207,23 +207,23 @@ class ExportQuerySchema(StrictSchema):
             "of within each cohort, so that far fewer rows lose their demographics"
         },
     )
-    pseudonym_key = fields.String(
+    pseudonym_key = Text(
         validate=_ID,
         metadata={
             "description": "name a key to get pseudonyms shared by every export asked for with the same name; "
             "without it each export has its own random key and joins no other"
         },
     )
-    bank_id = fields.String(validate=_ID)
-    bank_version = fields.String(validate=validate.Length(1, 32))
-    cohort_id = fields.String(validate=_ID)
+    bank_id = Text(validate=_ID)
+    bank_version = Text(validate=validate.Length(1, 32))
+    cohort_id = Text(validate=_ID)
     from_ = fields.Date(data_key="from")
     to = fields.Date()
 
 
 class CohortImportSchema(StrictSchema):
     cohort = fields.Dict(
-        keys=fields.String(),
+        keys=Text(validate=validate.Length(1, 255)),
         required=True,
         metadata={"description": "the cohort item, as a DynamoDB item (typed JSON)"},
     )
@@ -231,7 +231,7 @@ class CohortImportSchema(StrictSchema):
 
 class SubmissionsImportSchema(StrictSchema):
     submissions = fields.List(
-        fields.Dict(keys=fields.String()),
+        fields.Dict(keys=Text(validate=validate.Length(1, 255))),
         required=True,
         validate=validate.Length(1, 20),
         metadata={"description": "at most 20 submission items of the cohort, as DynamoDB items (typed JSON)"},

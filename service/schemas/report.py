@@ -11,6 +11,7 @@ from marshmallow import fields, validate
 
 from service.domain.report import FLAGS
 from service.schemas.api import _ID, StrictSchema
+from service.schemas.strict import Text
 
 
 def _figure(description: str) -> fields.Float:
@@ -154,14 +155,14 @@ class ReportSchema(ma.Schema):
 class ReportQuerySchema(StrictSchema):
     """One cohort (cohort_id), chosen cohorts pooled (cohort_id repeated), or every cohort of a bank version."""
 
-    bank_id = fields.String(validate=_ID)
-    bank_version = fields.String(validate=validate.Length(1, 32))
+    bank_id = Text(validate=_ID)
+    bank_version = Text(validate=validate.Length(1, 32))
     cohort_id = fields.List(
-        fields.String(validate=_ID),
+        Text(validate=_ID),
         validate=validate.Length(max=100),
         metadata={"description": "repeat to pool several cohorts of the same bank version"},
     )
-    format = fields.String(load_default="json", validate=validate.OneOf(["json", "csv"]))
+    format = Text(load_default="json", validate=validate.OneOf(["json", "csv"]))
 
     @ma.validates_schema
     def bank_or_cohort(self, data: dict, **_) -> None:

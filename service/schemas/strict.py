@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from marshmallow import fields
+from marshmallow import ValidationError, fields
+
+from service.domain.text import HIDDEN_CHARACTER_MESSAGE, hidden_character
 
 
 class StrictBoolean(fields.Boolean):
@@ -13,3 +15,16 @@ class StrictBoolean(fields.Boolean):
         if not isinstance(value, bool):
             raise self.make_error("invalid", input=value)
         return value
+
+
+class Text(fields.String):
+    """A string of one line of visible characters (service/domain/text.py): every string a request
+    brings in is one of these, so that no control, bidi or zero-width character and no lone
+    surrogate gets past the edge. Give it a validate.Length too: nothing is unbounded."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = super()._deserialize(value, attr, data, **kwargs)
+        character = hidden_character(text)
+        if character:
+            raise ValidationError(HIDDEN_CHARACTER_MESSAGE.format(character=character))
+        return text

@@ -21,9 +21,10 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from service import operations
 from service.domain.models import PHASES
+from service.domain.text import HIDDEN_CHARACTER_MESSAGE, hidden_character
 from service.errors import N_, Forbidden, InvalidInput, NotFound
 from service.observability import logger
-from service.web import auth, i18n, links, services
+from service.web import auth, i18n, links, services, validation_messages
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 COOKIE = "admin_session"
@@ -249,7 +250,7 @@ def _read_cohort_form() -> tuple[dict, dict[str, str]]:
     submitted = request.form
     form = {
         "bank": submitted.get("bank", ""),
-        "label": " ".join(submitted.get("label", "").split()),
+        "label": submitted.get("label", "").strip(" "),
         "region": submitted.get("region", ""),
         "language": submitted.get("language", ""),
         "open_pre": submitted.get("open_pre") == "1",
@@ -262,6 +263,8 @@ def _read_cohort_form() -> tuple[dict, dict[str, str]]:
         errors["bank"] = _("Choose a published question bank.")
     if not form["label"]:
         errors["label"] = _("Give the cohort a name, e.g. the place and date of the training.")
+    elif hidden := hidden_character(form["label"]):
+        errors["label"] = validation_messages.translate(HIDDEN_CHARACTER_MESSAGE.format(character=hidden))
     elif len(form["label"]) > 120:
         errors["label"] = _("At most 120 characters.")
     if form["region"] and form["region"] not in services().settings.regions:

@@ -44,6 +44,7 @@ def jobs() -> export_jobs.ExportJobs:
 
 def export_or_job(query: ExportQuery) -> Response:
     """The export itself when it fits in one response, else 202 and a job that builds it."""
+    jobs().delete_expired_files()
     app_services = services()
     settings = app_services.settings
     if exports.estimate_rows(app_services, query) > settings.export_sync_max_rows:
@@ -75,6 +76,7 @@ class ExportJob(MethodView):
     def get(self, job_id: str):
         """An export job's status; when done, a link to the file valid for minutes (evaluator)."""
         auth.require_evaluator()
+        jobs().delete_expired_files()
         status = export_jobs.job_status(jobs(), job_id)
         body = {"job_id": job_id, "kind": status.kind, "status": status.status}
         if status.status == "done":
@@ -110,6 +112,6 @@ class ExportFileDownload(MethodView):
             path = files.path_of(key)
         except ValueError:
             raise NotFound(N_("no such export")) from None
-        if not path.is_file() or filename in ("request.json", "result.json"):
+        if not path.is_file() or filename in ("request.json", "result.json", LocalExportFiles.KEEP_UNTIL):
             raise NotFound(N_("no such export"))
         return send_file(path, as_attachment=True, download_name=filename)

@@ -15,6 +15,7 @@ from service.errors import (
     Conflict,
     Forbidden,
     InvalidInput,
+    InvalidJson,
     NotFound,
     PhaseClosed,
     ServiceError,
@@ -27,6 +28,7 @@ from service.web import validation_messages
 
 STATUS = {
     InvalidInput: 422,
+    InvalidJson: 400,
     Unauthorized: 401,
     Forbidden: 403,
     PhaseClosed: 403,

@@ -3,9 +3,11 @@
 A deployed stage is reached two ways: behind a custom domain (`ASSESS_PUBLIC_URL`, no prefix) or on
 API Gateway's default execute-api URL, where every page lives under the stage (`/prod/...`). Zappa's
 handler says which: on an `amazonaws.com` host it sets the WSGI script root (`SCRIPT_NAME`) to
-`/<stage>` and strips it from the path. So links start from the configured public URL, else from the
-request's host plus its script root; cookie paths always carry the script root of the request that
-sets them, because that is the path the browser sends them back on.
+`/<stage>` and strips it from the path. Links start from the configured public URL; with
+`ASSESS_PUBLIC_URL=execute-api`, from the API id and stage in API Gateway's request context (Zappa
+keeps the event in the WSGI environ), which no client can change. Only a local run, which has no
+public URL of its own, builds links from the request's host. Cookie paths always carry the script
+root of the request that sets them, because that is the path the browser sends them back on.
 """
 
 from __future__ import annotations
@@ -14,14 +16,26 @@ from flask import request
 from flask_babel import gettext as _
 from markupsafe import Markup
 
+from service.settings import EXECUTE_API
 from service.web import services
 
 
 def site_root() -> str:
     """Where participants, trainers and programs reach the service: `https://assess.example.org`, or
     `https://abc.execute-api.eu-central-1.amazonaws.com/prod` on the default URL."""
-    configured = services().settings.public_url
-    return configured or request.host_url.rstrip("/") + request.script_root
+    settings = services().settings
+    if settings.public_url == EXECUTE_API:
+        return execute_api_root(request.environ.get("lambda.event") or {}, settings.region)
+    return settings.public_url or request.host_url.rstrip("/") + request.script_root
+
+
+def execute_api_root(event: dict, region: str) -> str:
+    """The stage's default URL, from the API id and stage API Gateway sent with the event."""
+    context = event.get("requestContext") or {}
+    api_id, stage = context.get("apiId"), context.get("stage")
+    if not (api_id and stage):
+        raise RuntimeError("ASSESS_PUBLIC_URL=execute-api, but the request did not come through API Gateway")
+    return f"https://{api_id}.execute-api.{region}.amazonaws.com/{stage}"
 
 
 def participant_link(root: str, cohort_id: str) -> str:

@@ -41,6 +41,7 @@ TEMPLATES = (
     N_("Must be greater than or equal to {min} and less than or equal to {max}."),
     N_("letters, digits and - _ . : only, at most 64"),
     N_("Invalid JSON body."),
+    N_("Must not contain the invisible or control character {character}."),
 )
 
 

@@ -338,7 +338,11 @@ class Browser:
         if body is not None:
             headers["Content-Type"] = "application/x-www-form-urlencoded"
         query = dict(pair.split("=", 1) for pair in parts.query.split("&") if pair) if parts.query else None
-        event = lambda_package.api_gateway_event(method, resource_path, headers=headers, query=query, body=body)
+        # API Gateway names the API a request reached: on its execute-api host, the host's first label.
+        api_id = parts.netloc.split(".")[0] if ".execute-api." in parts.netloc else "abcdef1234"
+        event = lambda_package.api_gateway_event(
+            method, resource_path, headers=headers, query=query, body=body, api_id=api_id
+        )
         event["requestContext"]["path"] = parts.path  # API Gateway's own view includes the stage
         answer = self.function.invoke(event)["response"]
         multi = {k: v for k, v in (answer.get("multiValueHeaders") or {}).items()}

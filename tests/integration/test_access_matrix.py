@@ -194,12 +194,9 @@ def matrix_app():
 @pytest.fixture
 def world(matrix_app) -> World:
     services = matrix_app.extensions["assess"]
-    this = operations.create_cohort(
-        services, bank_id="small", bank_version="1", label="This", region="Kyiv", phases={"post": True}
-    )
-    other = operations.create_cohort(
-        services, bank_id="small", bank_version="1", label="Other", region="Lviv", phases={"post": True}
-    )
+    small = {"bank_id": "small", "bank_version": "1", "phases": {"post": True}}
+    this = operations.create_cohort(services, **small, label="This", region="Київська область")
+    other = operations.create_cohort(services, **small, label="Other", region="Львівська область")
     cohort, bank = operations.find_cohort(services, this.cohort.id)
     taken = operations.submit(
         services, cohort, bank, submission_id=str(uuid.uuid4()), phase="pre", language="uk", answers={"q1": ["a"]}

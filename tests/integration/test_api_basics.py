@@ -10,7 +10,7 @@ BOTH_OPEN = {"pre": {"open": True}, "post": {"open": True}}
 def create_cohort(client, **overrides):
     """A cohort with both tests open (a new cohort opens the pre-test only: test_clean_evidence.py),
     so that tests of other things can send either."""
-    body = {"bank_id": "small", "bank_version": "1", "label": "Kyiv, group 1", "region": "Kyiv oblast"}
+    body = {"bank_id": "small", "bank_version": "1", "label": "Kyiv, group 1", "region": "Київська область"}
     body |= {"phases": BOTH_OPEN} | overrides
     response = client.post("/api/v1/cohorts", json=body, headers=ADMIN)
     assert response.status_code == 201, response.json

@@ -31,12 +31,12 @@ SUPPRESSED = "suppressed"
 BANK = "online-child-safety"
 COHORTS = [
     # label, region, size, role weights (police, cyber_police, educator, child_rights, other)
-    ("Kyiv police, March", "Kyiv oblast", 60, (70, 20, 0, 0, 10)),
-    ("Vinnytsia mixed, April", "Vinnytsia oblast", 35, (20, 0, 40, 30, 10)),
-    ("Lviv cyber police, April", "Lviv oblast", 45, (10, 85, 0, 0, 5)),
-    ("Kyiv schools, May", "Kyiv oblast", 90, (0, 0, 80, 10, 10)),
-    ("Lviv NGO pilot", "Lviv oblast", 4, (0, 0, 25, 75, 0)),
-    ("Vinnytsia police, June", "Vinnytsia oblast", 12, (90, 10, 0, 0, 0)),
+    ("Kyiv police, March", "Київська область", 60, (70, 20, 0, 0, 10)),
+    ("Vinnytsia mixed, April", "Вінницька область", 35, (20, 0, 40, 30, 10)),
+    ("Lviv cyber police, April", "Львівська область", 45, (10, 85, 0, 0, 5)),
+    ("Kyiv schools, May", "Київська область", 90, (0, 0, 80, 10, 10)),
+    ("Lviv NGO pilot", "Львівська область", 4, (0, 0, 25, 75, 0)),
+    ("Vinnytsia police, June", "Вінницька область", 12, (90, 10, 0, 0, 0)),
 ]
 ROLES = ("police", "cyber_police", "educator", "child_rights", "other")
 EXPERIENCE = ("lt2", "2to5", "gt5", "")
@@ -284,7 +284,7 @@ def test_csv_and_jsonl_carry_the_metadata_in_headers(realistic, realistic_client
 
 
 def test_a_small_cohort_created_through_the_api_on_dynamodb_is_withheld_too(client):
-    body = {"bank_id": BANK, "bank_version": "2", "label": "Tiny", "region": "Kyiv oblast"}
+    body = {"bank_id": BANK, "bank_version": "2", "label": "Tiny", "region": "Київська область"}
     cohort_id = client.post("/api/v1/cohorts", json=body, headers=ADMIN).json["cohort_id"]
     bank = client.application.extensions["assess"].banks.get(BANK, "2")
     answered = {q.id: [q.options[0].id] for q in bank.questions}

@@ -153,7 +153,7 @@ def seed_submissions(table: FakeDynamoDB, bank, cohorts: int, participants: int)
             bank_sha256=bank.sha256,
             label=f"bulk {c}",
             language="uk",
-            region="Kyiv oblast",
+            region="Київська область",
             phases={"pre": True, "post": True},
             trainer_token_hash="0" * 64,
             created_at=f"2026-01-01T00:{c:02d}Z",
@@ -283,3 +283,21 @@ def test_download_links_use_the_buckets_regional_host(settings, monkeypatch):
         "get_object", Params={"Bucket": "assess-prod-exports-123456789012", "Key": "exports/x.csv"}, ExpiresIn=600
     )
     assert url.startswith("https://assess-prod-exports-123456789012.s3.eu-central-1.amazonaws.com/exports/x.csv?")
+
+
+def test_a_local_export_file_is_gone_after_its_link_expired_at_the_next_export_request(settings, store, tmp_path):
+    app = app_with(settings, store, export_sync_max_rows=2, export_dir=tmp_path)
+    client = app.test_client()
+    cohort_id = cohort_with_submissions(client, 3)
+    accepted = client.get(f"/api/v1/exports/submissions?cohort_id={cohort_id}", headers=EVALUATOR)
+    status = wait_until_done(client, accepted.json["status_url"])
+    link = urlsplit(status["download_url"])
+    assert client.get(f"{link.path}?{link.query}").status_code == 200
+    files = api_app(app).extensions["assess.export_jobs"].files
+    expires = int(parse_qs(link.query)["expires"][0])
+    files.clock = lambda: expires + 1  # the link has just expired
+    small_cohort = cohort_with_submissions(client, 1)
+    assert client.get(f"/api/v1/exports/submissions?cohort_id={small_cohort}", headers=EVALUATOR).status_code == 200
+    assert not (tmp_path / "exports" / accepted.json["job_id"]).exists()
+    assert client.get(f"{link.path}?{link.query}").status_code == 404
+    assert client.get(urlsplit(accepted.json["status_url"]).path, headers=EVALUATOR).status_code == 404

@@ -55,7 +55,7 @@ def flow(app, client):
             "bank_id": bank_id,
             "bank_version": version,
             "label": "Vinnytsia police, May",
-            "region": "Vinnytsia",
+            "region": "Вінницька область",
             "phases": {"pre": {"open": True}, "post": {"open": True}},
         },
         headers=ADMIN,

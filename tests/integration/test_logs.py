@@ -32,7 +32,7 @@ def cohort_life(app, dynamodb) -> dict:
     client = app.test_client()
     client.environ_base.update(CLIENT)
     bank = app.extensions["assess"].banks.get(BANK, VERSION)
-    body = {"bank_id": BANK, "bank_version": VERSION, "label": "Kyiv, group 7", "region": "Kyiv oblast"}
+    body = {"bank_id": BANK, "bank_version": VERSION, "label": "Kyiv, group 7", "region": "Київська область"}
     body["phases"] = {"pre": {"open": True}, "post": {"open": True}}
     created = client.post("/api/v1/cohorts", json=body, headers=ADMIN | FORWARDED).json
     other = client.post("/api/v1/cohorts", json=body, headers=ADMIN).json

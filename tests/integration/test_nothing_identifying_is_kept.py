@@ -45,7 +45,7 @@ def cohort_life(app, dynamodb):
             "bank_id": BANK,
             "bank_version": VERSION,
             "label": "Vinnytsia, June",
-            "region": "Vinnytsia oblast",
+            "region": "Вінницька область",
             "phases": {"pre": {"open": True}, "post": {"open": True}},
         },
         headers=ADMIN,

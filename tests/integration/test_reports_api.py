@@ -66,8 +66,8 @@ def test_one_cohorts_evaluator_report_has_the_trainers_numbers(small_client):
 
 
 def test_pooled_report_covers_every_cohort_of_the_bank_version(small_client):
-    kyiv = class_of(small_client, [(WRONG, RIGHT), (HALF, HALF)], region="Kyiv oblast")
-    lviv = class_of(small_client, [(RIGHT, RIGHT), (WRONG, None)], region="Lviv oblast")
+    kyiv = class_of(small_client, [(WRONG, RIGHT), (HALF, HALF)], region="Київська область")
+    lviv = class_of(small_client, [(RIGHT, RIGHT), (WRONG, None)], region="Львівська область")
     pooled = report(small_client, "bank_id=small&bank_version=1").json
     assert sorted(pooled["cohort_ids"]) == sorted([kyiv, lviv])
     assert pooled["cohort_id"] is None

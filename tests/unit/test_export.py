@@ -3,6 +3,8 @@
 import csv
 import io
 
+import pytest
+
 from service.domain.export import (
     CohortData,
     export_metadata,
@@ -78,3 +80,32 @@ def test_csv_has_a_bom_one_header_and_neutralises_formulas():
     assert text.startswith("\ufeffpseudonym,cohort_id,region,")
     rows = list(csv.DictReader(io.StringIO(text.removeprefix("\ufeff"))))
     assert {row["region"] for row in rows} == {"'=HYPERLINK(1)"}
+
+
+# OWASP's CSV injection list: a cell starting with one of these is run as a formula (or, for tab, CR
+# and LF, lets the next character start one) by Excel, LibreOffice or Google Sheets; the full-width
+# forms are read as their ASCII selves by spreadsheets in East Asian locales.
+FORMULA_STARTS = ["=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20"]
+
+
+def test_every_formula_start_is_listed_by_the_guard():
+    from service.domain.csv_cells import FORMULA_STARTS as guarded
+
+    assert set(FORMULA_STARTS) <= set(guarded)
+
+
+@pytest.mark.parametrize("start", FORMULA_STARTS, ids=[f"U+{ord(s):04X}" for s in FORMULA_STARTS])
+@pytest.mark.parametrize("kind", ["submissions", "participants"])
+def test_csv_cells_starting_like_a_formula_get_an_apostrophe_in_every_export(kind, start):
+    hostile = f"{start}HYPERLINK(1)"
+    build = submission_export if kind == "submissions" else participant_export
+    export = build(data(*class_of(5, hostile), region=hostile), export_key=KEY_A, k=5)
+    rows = list(csv.DictReader(io.StringIO(to_csv(export).removeprefix("\ufeff"))))
+    assert rows and {row["region"] for row in rows} == {"'" + hostile}
+    assert {row["demographic.role"] for row in rows} == {"'" + hostile}
+
+
+def test_negative_numbers_stay_numbers():
+    from service.domain.csv_cells import spreadsheet_cell
+
+    assert (spreadsheet_cell(-12.5), spreadsheet_cell(-3), spreadsheet_cell("-3")) == ("-12.5", "-3", "'-3")

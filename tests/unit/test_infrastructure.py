@@ -221,3 +221,12 @@ def test_boto3_goes_into_the_package_at_the_tested_version_with_only_the_models_
     kept = {"dynamodb", "lambda", "s3", "ssm", "sts", "dynamodbstreams", "lambda-core", "s3control", "ssm-sap", "sso"}
     trimmed = {name for name in kept if any(fnmatch.fnmatch(f"botocore/data/{name}/", g) for g in excluded)}
     assert trimmed == {"dynamodbstreams", "lambda-core", "s3control", "ssm-sap", "sso"}
+
+
+@pytest.mark.parametrize("name", STAGES)
+def test_every_stage_says_where_links_point_so_none_comes_from_the_host_header(name):
+    """A deployed stage refuses to start without ASSESS_PUBLIC_URL; `execute-api` until
+    `python -m serverless.stage settings --public-url` names a custom domain (docs/deploy.md)."""
+    from service.settings import EXECUTE_API
+
+    assert zappa_stage(name)["aws_environment_variables"]["ASSESS_PUBLIC_URL"] == EXECUTE_API

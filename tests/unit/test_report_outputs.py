@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 
+import pytest
 from hypothesis import given, settings
 
 from service.domain.report import cohort_report
@@ -101,3 +102,11 @@ def test_undefined_figures_are_empty_cells_and_ids_stay_text():
     assert sd_english["value"] == "" and sd_english["n"] == "1"
     assert text.startswith("bank_id,bank_version,cohorts,")  # no byte-order mark: ids are ASCII
     assert {row["cohorts"] for row in rows} == {"cohort-1"}
+
+
+@pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r", "\n", "\uff1d"])
+def test_report_csv_cells_starting_like_a_formula_get_an_apostrophe(start):
+    row = dict.fromkeys(COLUMNS, "") | {"group": f"{start}cmd|' /C calc'!A0", "value": -0.25, "n": 3}
+    read = next(csv.DictReader(io.StringIO(to_csv([row]))))
+    assert read["group"] == f"'{start}cmd|' /C calc'!A0"
+    assert (read["value"], read["n"]) == ("-0.25", "3")

@@ -7,16 +7,20 @@ import boto3
 import pytest
 from moto import mock_aws
 
-from service.settings import Settings, SettingsError, token_sha256
+from service.settings import SECRET_NAMES, Settings, SettingsError, token_sha256
 
 
 def strong() -> str:
     return secrets.token_urlsafe(32)
 
 
+PUBLIC_URL = {"ASSESS_PUBLIC_URL": "https://assess.example.org"}
+
+
 @pytest.fixture
 def base():
-    return {"ASSESS_HMAC_KEY": strong(), "ASSESS_ADMIN_TOKEN": strong(), "ASSESS_EVALUATOR_TOKEN": strong()}
+    secrets_ = {"ASSESS_HMAC_KEY": strong(), "ASSESS_ADMIN_TOKEN": strong(), "ASSESS_EVALUATOR_TOKEN": strong()}
+    return secrets_ | PUBLIC_URL
 
 
 @pytest.fixture
@@ -139,8 +143,8 @@ def test_proxies_are_not_trusted_unless_configured(base):
 
 
 def test_secrets_come_from_an_ssm_parameter_when_one_is_named(ssm, base):
-    name = put_secrets(ssm, base)
-    settings = Settings.from_environment({"ASSESS_STAGE": "prod", "ASSESS_SECRETS_PARAMETER": name})
+    name = put_secrets(ssm, {k: v for k, v in base.items() if k != "ASSESS_PUBLIC_URL"})
+    settings = Settings.from_environment({"ASSESS_STAGE": "prod", "ASSESS_SECRETS_PARAMETER": name} | PUBLIC_URL)
     assert settings.admin_token_sha256 == token_sha256(base["ASSESS_ADMIN_TOKEN"])
     assert settings.hmac_key == base["ASSESS_HMAC_KEY"].encode()
 
@@ -151,30 +155,123 @@ def test_the_ssm_parameter_may_hold_token_hashes_instead_of_tokens(ssm, base):
         "ASSESS_ADMIN_TOKEN_SHA256": token_sha256(base["ASSESS_ADMIN_TOKEN"]),
         "ASSESS_EVALUATOR_TOKEN_SHA256": token_sha256(base["ASSESS_EVALUATOR_TOKEN"]),
     }
-    settings = Settings.from_environment({"ASSESS_STAGE": "prod", "ASSESS_SECRETS_PARAMETER": put_secrets(ssm, stored)})
+    environ = {"ASSESS_STAGE": "prod", "ASSESS_SECRETS_PARAMETER": put_secrets(ssm, stored)} | PUBLIC_URL
+    settings = Settings.from_environment(environ)
     assert settings.evaluator_token_sha256 == token_sha256(base["ASSESS_EVALUATOR_TOKEN"])
 
 
 def test_the_ssm_parameter_is_cached_between_reads(ssm, base):
-    name = put_secrets(ssm, base)
-    first = Settings.from_environment({"ASSESS_STAGE": "prod", "ASSESS_SECRETS_PARAMETER": name})
+    name = put_secrets(ssm, {k: v for k, v in base.items() if k != "ASSESS_PUBLIC_URL"})
+    first = Settings.from_environment({"ASSESS_STAGE": "prod", "ASSESS_SECRETS_PARAMETER": name} | PUBLIC_URL)
     ssm.delete_parameter(Name=name)  # a second container start within the cache age does not call SSM
-    second = Settings.from_environment({"ASSESS_STAGE": "prod", "ASSESS_SECRETS_PARAMETER": name})
+    second = Settings.from_environment({"ASSESS_STAGE": "prod", "ASSESS_SECRETS_PARAMETER": name} | PUBLIC_URL)
     assert second == first
 
 
 def test_defaults_in_the_ssm_parameter_are_refused_too(ssm, base):
-    name = put_secrets(ssm, base | {"ASSESS_HMAC_KEY": "please-change-me-before-going-live"})
+    secrets_ = {k: v for k, v in base.items() if k != "ASSESS_PUBLIC_URL"}
+    name = put_secrets(ssm, secrets_ | {"ASSESS_HMAC_KEY": "please-change-me-before-going-live"})
     with pytest.raises(SettingsError, match="ASSESS_HMAC_KEY looks like a default"):
-        Settings.from_environment({"ASSESS_STAGE": "prod", "ASSESS_SECRETS_PARAMETER": name})
+        Settings.from_environment({"ASSESS_STAGE": "prod", "ASSESS_SECRETS_PARAMETER": name} | PUBLIC_URL)
 
 
 def test_unknown_keys_in_the_ssm_parameter_are_refused(ssm, base):
-    name = put_secrets(ssm, base | {"ASSESS_ADMIN_PASSWORD": strong()})
+    secrets_ = {k: v for k, v in base.items() if k != "ASSESS_PUBLIC_URL"}
+    name = put_secrets(ssm, secrets_ | {"ASSESS_ADMIN_PASSWORD": strong()})
     with pytest.raises(SettingsError, match="unknown keys: ASSESS_ADMIN_PASSWORD"):
-        Settings.from_environment({"ASSESS_STAGE": "prod", "ASSESS_SECRETS_PARAMETER": name})
+        Settings.from_environment({"ASSESS_STAGE": "prod", "ASSESS_SECRETS_PARAMETER": name} | PUBLIC_URL)
 
 
 def test_an_unreadable_secrets_parameter_fails_at_start(ssm):
     with pytest.raises(SettingsError, match="could not be read"):
         Settings.from_environment({"ASSESS_SECRETS_PARAMETER": "/assess/missing"})
+
+
+@pytest.mark.parametrize(
+    ("regions", "message"),
+    [
+        ("Kyiv,suppressed", "'suppressed' marks withheld values"),
+        ("Kyiv,Suppressed ", "'suppressed' marks withheld values"),
+        ("Kyiv,Lviv\u202e", "U\\+202E"),
+        ("Kyiv,Lv\x00iv", "U\\+0000"),
+    ],
+)
+def test_configured_regions_are_visible_text_and_never_the_exports_suppression_marker(base, regions, message):
+    with pytest.raises(SettingsError, match=f"ASSESS_REGIONS.*{message}"):
+        Settings.from_environment(base | {"ASSESS_REGIONS": regions})
+
+
+WEAK_FOR_A_DEPLOYED_STAGE = [
+    ("ASSESS_HMAC_KEY", "abcdefghijklmnopqrstuvwxyz"),
+    ("ASSESS_ADMIN_TOKEN", "qwertyuiopasdfghjklzxcvbnm"),
+    ("ASSESS_ADMIN_TOKEN", "QWERTYUIOP1234567890asdfghjkl"),
+    ("ASSESS_EVALUATOR_TOKEN", "0123456789012345678901234"),
+    ("ASSESS_EVALUATOR_TOKEN", "CorrectHorseBatteryStaple1!"),
+    ("ASSESS_EXPORT_KEY", "Abcdefghijklmnopqrstuvwxyz1234"),
+    ("ASSESS_HMAC_KEY", "Tr0ub4dour&3Tr0ub4dour&3Tr0ub4dour&3"),
+]
+
+
+@pytest.mark.parametrize(("name", "value"), WEAK_FOR_A_DEPLOYED_STAGE)
+def test_deployed_stages_refuse_secrets_estimated_under_128_bits(base, name, value):
+    with pytest.raises(SettingsError, match=f"{name} is too easy to guess .*estimated .* bits, 128 needed"):
+        Settings.from_environment(base | {"ASSESS_STAGE": "prod", name: value})
+
+
+def test_a_local_run_still_takes_what_it_is_given(base):
+    assert Settings.from_environment(base | {"ASSESS_HMAC_KEY": "abcdefghijklmnopqrstuvwxyz"}).stage == "local"
+
+
+@pytest.mark.parametrize("password", ["123456", "password", "qwerty", "12345678", "letmein", "iloveyou"])
+def test_deployed_stages_refuse_the_hash_of_a_common_password_as_a_token_hash(base, password):
+    environ = base | {
+        "ASSESS_STAGE": "prod",
+        "ASSESS_ADMIN_TOKEN": "",
+        "ASSESS_ADMIN_TOKEN_SHA256": hashlib.sha256(password.encode()).hexdigest(),
+    }
+    with pytest.raises(SettingsError, match="ASSESS_ADMIN_TOKEN_SHA256 is the hash of a default value"):
+        Settings.from_environment(environ)
+
+
+@pytest.mark.parametrize("same_as", ["ASSESS_HMAC_KEY", "ASSESS_ADMIN_TOKEN", "ASSESS_EVALUATOR_TOKEN"])
+def test_the_export_key_is_a_secret_of_its_own(base, same_as):
+    with pytest.raises(SettingsError, match=f"ASSESS_EXPORT_KEY must differ from {same_as}"):
+        Settings.from_environment(base | {"ASSESS_STAGE": "prod", "ASSESS_EXPORT_KEY": base[same_as]})
+
+
+def test_random_secrets_of_the_documented_kind_pass_on_a_deployed_stage(base):
+    for _ in range(20):
+        environ = {name: strong() for name in (*SECRET_NAMES, "ASSESS_EXPORT_KEY")}
+        assert Settings.from_environment(environ | PUBLIC_URL | {"ASSESS_STAGE": "prod"}).deployed
+
+
+NOT_A_PUBLIC_URL = [None, "", "http://assess.example.org", "assess.example.org", "https://", "https://a b"]
+
+
+@pytest.mark.parametrize("stage", ["dev", "prod"])
+@pytest.mark.parametrize("url", NOT_A_PUBLIC_URL)
+def test_deployed_stages_refuse_to_start_without_an_https_public_url(base, stage, url):
+    """Links and QR codes would otherwise come from the request's Host header, which a client sets."""
+    environ = {k: v for k, v in base.items() if k != "ASSESS_PUBLIC_URL"} | {"ASSESS_STAGE": stage}
+    if url is not None:
+        environ["ASSESS_PUBLIC_URL"] = url
+    with pytest.raises(SettingsError, match="ASSESS_PUBLIC_URL"):
+        Settings.from_environment(environ)
+
+
+@pytest.mark.parametrize(
+    ("url", "kept"),
+    [
+        ("https://assess.example.org/", "https://assess.example.org"),
+        ("https://abc123defg.execute-api.eu-central-1.amazonaws.com/prod", None),
+        ("execute-api", "execute-api"),
+    ],
+)
+def test_a_deployed_stage_takes_a_custom_domain_its_execute_api_url_or_api_gateways_own_word(base, url, kept):
+    settings = Settings.from_environment(base | {"ASSESS_STAGE": "prod", "ASSESS_PUBLIC_URL": url})
+    assert settings.public_url == (kept or url)
+
+
+def test_execute_api_links_need_api_gateway_so_a_local_run_refuses_them(base):
+    with pytest.raises(SettingsError, match="ASSESS_PUBLIC_URL=execute-api"):
+        Settings.from_environment(base | {"ASSESS_PUBLIC_URL": "execute-api"})
