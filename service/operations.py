@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import hmac
 import secrets
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from service import observability
@@ -24,11 +25,13 @@ _COHORT_ID_ALPHABET = "abcdefghjkmnpqrstvwxyz23456789"
 
 @dataclass(frozen=True)
 class Services:
-    """Everything a use case needs, built once by the app factory."""
+    """Everything a use case needs, built once by the app factory. `clock` gives epoch seconds: the
+    console's sessions and its login throttle read it, so that tests can move time."""
 
     settings: Settings
     store: Store
     banks: BankRegistry
+    clock: Callable[[], float] = field(default=time.time)
 
 
 @dataclass(frozen=True)

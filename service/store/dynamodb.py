@@ -14,6 +14,7 @@ from contextvars import ContextVar
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
+from service.domain.console_sessions import ConsoleSession
 from service.domain.models import Cohort, Submission
 from service.errors import N_, CohortClosed, Conflict, NotFound, Unavailable
 from service.store import items
@@ -207,6 +208,51 @@ class Store:
                     ConditionExpression="attribute_not_exists(pk) OR version = :version",
                     ExpressionAttributeValues={":version": {"N": str(version)}},
                 )
+            except ClientError as exc:
+                if _error_code(exc) == "ConditionalCheckFailedException":
+                    return False
+                raise
+        return True
+
+    def put_console_session(self, session: ConsoleSession) -> None:
+        """Store a new console session (its id is random: the condition only guards against a collision)."""
+        if not self._put_new(items.console_session_to_item(session)):
+            raise Conflict(N_("a session with this id exists already"))
+
+    def get_console_session(self, id_hash: str) -> ConsoleSession | None:
+        """A console session, read consistently: a logout a moment ago must be seen."""
+        with _translated_errors():
+            answer = self.client.get_item(
+                TableName=self.table_name, Key=items.console_session_key(id_hash), ConsistentRead=True
+            )
+        item = answer.get("Item")
+        return items.console_session_from_item(item) if item else None
+
+    def touch_console_session(self, id_hash: str, now: int) -> bool:
+        """Record a request of a session that has not ended (False if it has, or is gone)."""
+        return self._update_if(
+            items.console_session_key(id_hash),
+            UpdateExpression="SET last_seen = :now",
+            ConditionExpression="attribute_exists(pk) AND attribute_not_exists(ended_at)",
+            ExpressionAttributeValues={":now": {"N": str(now)}},
+        )
+
+    def end_console_session(self, id_hash: str, now: int) -> None:
+        """End a session (a logout). No DeleteItem: the web function may not delete single items
+        (serverless/template.yaml); the ended item goes with DynamoDB's TTL at the end of its lifetime."""
+        self._update_if(
+            items.console_session_key(id_hash),
+            UpdateExpression="SET ended_at = if_not_exists(ended_at, :now)",
+            ConditionExpression="attribute_exists(pk)",
+            ExpressionAttributeValues={":now": {"N": str(now)}},
+        )
+
+    def _update_if(self, key: dict, **arguments) -> bool:
+        """One conditional UpdateItem; False when its condition failed. The condition must hold
+        `attribute_exists(pk)`: UpdateItem would otherwise create the item."""
+        with _translated_errors():
+            try:
+                self.client.update_item(TableName=self.table_name, Key=key, **arguments)
             except ClientError as exc:
                 if _error_code(exc) == "ConditionalCheckFailedException":
                     return False

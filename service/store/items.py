@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 
+from service.domain.console_sessions import ConsoleSession
 from service.domain.models import Cohort, Score, Submission, TopicScore
 from service.errors import StoredDataError
 
@@ -268,3 +269,38 @@ def released_from_item(item: dict | None) -> tuple[dict[str, set[str]], int]:
     phases = item.get("released", {}).get("M", {})
     released = {phase: {value["S"] for value in people.get("L", [])} for phase, people in phases.items()}
     return released, int(item.get("version", {}).get("N", "0"))
+
+
+def console_session_key(id_hash: str) -> dict:
+    """A console session is its own partition: nothing else is read with it, nothing lists them."""
+    return {"pk": {"S": f"SESSION#{id_hash}"}, "sk": {"S": "SESSION"}}
+
+
+def console_session_to_item(session: ConsoleSession) -> dict:
+    return _serialize(
+        {
+            "pk": f"SESSION#{session.id_hash}",
+            "sk": "SESSION",
+            "type": "console_session",
+            "schema_version": SCHEMA_VERSION,
+            "csrf": session.csrf,
+            "token_generation": session.token_generation,
+            "started_at": session.started_at,
+            "last_seen": session.last_seen,
+            "ended_at": session.ended_at,
+            TTL_ATTRIBUTE: session.expires_at,
+        }
+    )
+
+
+def console_session_from_item(item: dict) -> ConsoleSession:
+    data = _readable(item, "console session")
+    kind = "console session"
+    return ConsoleSession(
+        id_hash=item["pk"]["S"].removeprefix("SESSION#"),
+        csrf=_field(data, kind, "csrf", str),
+        token_generation=_field(data, kind, "token_generation", str),
+        started_at=_field(data, kind, "started_at", int),
+        last_seen=_field(data, kind, "last_seen", int),
+        ended_at=_field(data, kind, "ended_at", int, None),
+    )

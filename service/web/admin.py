@@ -1,25 +1,23 @@
 """The coordinator console under /admin: cohorts (list, create, open/close phases, rotate the
 trainer link, close for good) and a preview of every published bank version.
 
-The admin token is typed once into a login form; the browser then holds a signed session cookie
-(HttpOnly, SameSite=Strict, path /admin, 8 hours) that carries only a random CSRF secret. The
-signing key is derived from the server's HMAC key and the admin token, so changing the token ends
-every session. Every form repeats the CSRF secret in a hidden field. No token is ever in a URL,
-a page's script or a log.
+The admin token is typed once into a login form; the browser then holds a session cookie (HttpOnly,
+SameSite=Strict, path /admin) carrying a random id of a session kept in the table
+(service/console_sessions.py): logging out ends it at once, and so do 30 idle minutes, 8 hours and
+a new admin token. Every form repeats the session's CSRF secret in a hidden field. No token is
+ever in a URL, a page's script or a log.
 """
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import re
-import secrets
 
 from flask import Blueprint, g, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from itsdangerous import BadSignature, URLSafeTimedSerializer
 
-from service import operations
+from service import console_sessions, operations
+from service.domain.console_sessions import LIFETIME_SECONDS
 from service.domain.models import PHASES
 from service.errors import N_, Forbidden, InvalidInput, NotFound
 from service.observability import logger
@@ -27,7 +25,6 @@ from service.web import auth, i18n, links, services
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 COOKIE = "admin_session"
-SESSION_SECONDS = 8 * 3600
 PAGE_SIZE = 20
 _PAGE_KEY = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\dZ#[a-z0-9]{1,40}$")
 _OPEN_ENDPOINTS = ("admin.login", "admin.login_form")
@@ -35,14 +32,14 @@ _OPEN_ENDPOINTS = ("admin.login", "admin.login_form")
 
 @bp.before_request
 def require_session():
-    g.admin_session = _read_session()
+    g.admin_session = console_sessions.current_session(services(), request.cookies.get(COOKIE))
     if request.endpoint in _OPEN_ENDPOINTS:
         return None
     if g.admin_session is None:
         return redirect(url_for("admin.login_form"), 303)
     if request.method == "POST":
         presented = request.form.get("csrf", "")
-        if not hmac.compare_digest(presented.encode(), g.admin_session["csrf"].encode()):
+        if not hmac.compare_digest(presented.encode(), g.admin_session.csrf.encode()):
             raise Forbidden(N_("This form has expired. Go back, reload the page and try again."))
     return None
 
@@ -58,7 +55,7 @@ def remember_language(response):
 @bp.context_processor
 def console_context():
     session = g.get("admin_session")
-    return {"csrf": session["csrf"] if session else "", "languages": i18n.LANGUAGES}
+    return {"csrf": session.csrf if session else "", "languages": i18n.LANGUAGES}
 
 
 @bp.get("/login")
@@ -74,11 +71,11 @@ def login():
         logger.info("console login refused")
         return render_template("admin/login.html", error=_("That is not the coordinator's token.")), 401
     response = redirect(url_for("admin.cohorts"), 303)
-    session = _serializer().dumps({"csrf": secrets.token_urlsafe(24)})
+    session_id, _session = console_sessions.start_session(services())
     response.set_cookie(
         COOKIE,
-        session,
-        max_age=SESSION_SECONDS,
+        session_id,
+        max_age=LIFETIME_SECONDS,
         path=links.cookie_path("/admin"),
         httponly=True,
         samesite="Strict",
@@ -90,6 +87,7 @@ def login():
 
 @bp.post("/logout")
 def logout():
+    console_sessions.end_session(services(), request.cookies.get(COOKIE))
     response = redirect(url_for("admin.login_form"), 303)
     response.delete_cookie(
         COOKIE, path=links.cookie_path("/admin"), httponly=True, samesite="Strict", secure=request.is_secure
@@ -213,23 +211,6 @@ def bank(bank_id: str, version: str):
     return render_template(
         "admin/bank.html", bank=shown, previous=previous, diff=diff, versions=versions, topics=topics
     )
-
-
-def _serializer() -> URLSafeTimedSerializer:
-    settings = services().settings
-    key = hmac.new(settings.hmac_key, b"admin-session\0" + settings.admin_token_sha256.encode(), hashlib.sha256)
-    return URLSafeTimedSerializer(key.hexdigest(), salt="admin-session")
-
-
-def _read_session() -> dict | None:
-    raw = request.cookies.get(COOKIE)
-    if not raw:
-        return None
-    try:
-        session = _serializer().loads(raw, max_age=SESSION_SECONDS)
-    except BadSignature:  # also an expired one
-        return None
-    return session if isinstance(session, dict) and isinstance(session.get("csrf"), str) else None
 
 
 def _cohort_choices() -> dict:
