@@ -13,8 +13,9 @@ from __future__ import annotations
 import hmac
 import re
 
-from flask import Blueprint, g, make_response, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, g, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from service import console_sessions, operations
 from service.domain.console_sessions import LIFETIME_SECONDS
@@ -22,12 +23,19 @@ from service.domain.models import PHASES
 from service.errors import N_, Forbidden, InvalidInput, NotFound
 from service.observability import logger
 from service.web import auth, i18n, links, services
+from service.web.login_throttle import LoginThrottle
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 COOKIE = "admin_session"
 PAGE_SIZE = 20
 _PAGE_KEY = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\dZ#[a-z0-9]{1,40}$")
 _OPEN_ENDPOINTS = ("admin.login", "admin.login_form")
+
+
+@bp.record_once
+def _start_login_throttle(state) -> None:
+    """One throttle per app, and so per container (it lives in memory), on the services' clock."""
+    state.app.extensions["assess.login_throttle"] = LoginThrottle(lambda: services().clock())
 
 
 @bp.before_request
@@ -67,9 +75,23 @@ def login_form():
 
 @bp.post("/login")
 def login():
+    throttle = current_app.extensions["assess.login_throttle"]
+    wait = throttle.wait_seconds()
+    if wait:  # the token is not even compared: a right one answers as a wrong one would
+        logger.info("console login throttled", extra={"retry_after": wait})
+        message = ngettext(
+            "Too many wrong tokens. Try again in %(num)s second.",
+            "Too many wrong tokens. Try again in %(num)s seconds.",
+            wait,
+        )
+        response = make_response(render_template("admin/login.html", error=message), 429)
+        response.headers["Retry-After"] = str(wait)
+        return response
     if not auth.is_coordinator(request.form.get("token", "").strip()):
+        throttle.failed()
         logger.info("console login refused")
         return render_template("admin/login.html", error=_("That is not the coordinator's token.")), 401
+    throttle.succeeded()
     response = redirect(url_for("admin.cohorts"), 303)
     session_id, _session = console_sessions.start_session(services())
     response.set_cookie(

@@ -129,3 +129,33 @@ def test_forms_still_need_the_sessions_csrf_value(console_app):
     browser, _ = log_in(console_app)
     assert browser.post("/admin/logout", data={"csrf": "guess"}).status_code == 403
     assert browser.post("/admin/logout", data={"csrf": csrf_of(browser)}).status_code == 303
+
+
+def test_thirty_wrong_tokens_meet_429_with_retry_after_and_the_right_token_works_after_the_wait(console_app, clock):
+    browser = console_app.test_client()
+    answers = [browser.post(LOGIN, data={"token": f"wrong-token-{n}"}) for n in range(30)]
+    assert [answer.status_code for answer in answers[:5]] == [401] * 5  # a few typos cost nothing
+    refused = answers[-1]
+    assert refused.status_code == 429 and "Set-Cookie" not in refused.headers
+    wait = int(refused.headers["Retry-After"])
+    assert 0 < wait <= 15 * 60
+    assert browser.post(LOGIN, data={"token": TOKEN}).status_code == 429  # not even tried before the wait
+    clock.advance(wait)
+    assert browser.post(LOGIN, data={"token": TOKEN}).status_code == 303
+    assert browser.get("/admin").status_code == 200
+
+
+def test_each_wrong_token_past_the_first_few_doubles_the_wait_and_a_login_forgives_them(console_app, clock):
+    browser = console_app.test_client()
+    for _ in range(4):
+        assert browser.post(LOGIN, data={"token": "wrong-token"}).status_code == 401
+    waits = []
+    for _ in range(5):
+        assert browser.post(LOGIN, data={"token": "wrong-token"}).status_code == 401
+        refused = browser.post(LOGIN, data={"token": "wrong-token"}, headers={"Accept-Language": "en"})
+        assert refused.status_code == 429 and "Too many wrong tokens" in refused.text
+        waits.append(int(refused.headers["Retry-After"]))
+        clock.advance(waits[-1])
+    assert waits == [waits[0] * 2**n for n in range(5)]
+    assert browser.post(LOGIN, data={"token": TOKEN}).status_code == 303
+    assert browser.post(LOGIN, data={"token": "wrong-token"}).status_code == 401  # counting starts again
