@@ -4,7 +4,10 @@ buttons that open and close each phase; a projector view of the QR code and the 
 The trainer link carries the secret once: it is moved into an HttpOnly, SameSite=Strict session
 cookie (Secure over https) scoped to the cohort's path, and the browser is redirected to a URL
 without it. A session cookie ends with the browser, so a shared or projector computer does not keep
-a cohort open for the next person; the trainer opens the link again. The page's live refresh
+a cohort open for the next person; the trainer opens the link again. A link clicked on another site
+(a webmail) gets a small page instead of the redirect, which goes on by itself: a browser withholds
+Strict cookies all along a navigation another site started, redirects included, but not on one
+this site's own page starts. The page's live refresh
 (`static/js/trainer.js`) polls `live.json` under the same path, so the cookie authenticates it and
 the token is never exposed to a script.
 """
@@ -29,8 +32,13 @@ LIVE_PARTS = {"counts": "trainer/_counts.html", "analysis": "trainer/_analysis.h
 def cohort_page(cohort_id: str):
     token = request.args.get("token")
     if token:
-        auth.cohort_for_trainer(cohort_id, token, coordinator_too=False)
-        response = redirect(url_for(".cohort_page", cohort_id=cohort_id), 303)
+        cohort, bank = auth.cohort_for_trainer(cohort_id, token, coordinator_too=False)
+        page_url = url_for(".cohort_page", cohort_id=cohort_id)
+        if request.headers.get("Sec-Fetch-Site") == "cross-site":
+            _use_cohort_language(cohort, bank)
+            response = make_response(render_template("trainer/continue.html", cohort=cohort, next_url=page_url))
+        else:
+            response = redirect(page_url, 303)
         response.set_cookie(
             COOKIE,
             token,
@@ -100,9 +108,13 @@ def change_phase(cohort_id: str):
 
 def _trainer_cohort(cohort_id: str) -> tuple[Cohort, Bank]:
     cohort, bank = auth.cohort_for_trainer(cohort_id, request.cookies.get(COOKIE), coordinator_too=False)
+    _use_cohort_language(cohort, bank)
+    return cohort, bank
+
+
+def _use_cohort_language(cohort: Cohort, bank: Bank) -> None:
     g.default_language = cohort.language
     i18n.use_language(i18n.current_language(bank.languages), bank.languages)
-    return cohort, bank
 
 
 def _live_context(cohort: Cohort, bank: Bank, live=None) -> dict:
