@@ -3,6 +3,7 @@ call the domain (pure) and the store. No Flask request objects here."""
 
 from __future__ import annotations
 
+import contextlib
 import hmac
 import secrets
 import time
@@ -13,9 +14,16 @@ from datetime import UTC, datetime
 from service import observability
 from service.domain import codes, linkage
 from service.domain.banks import BankRegistry
-from service.domain.models import PHASES, Bank, Cohort, Submission
+from service.domain.models import (
+    DEFAULT_EXPECTED_PARTICIPANTS,
+    MAX_EXPECTED_PARTICIPANTS,
+    PHASES,
+    Bank,
+    Cohort,
+    Submission,
+)
 from service.domain.scoring import AnswerError, check_answers, score_submission
-from service.errors import N_, CohortClosed, Conflict, InvalidInput, NotFound, PhaseClosed
+from service.errors import N_, CohortClosed, CohortFull, Conflict, InvalidInput, NotFound, PhaseClosed, ServiceError
 from service.observability import logger
 from service.settings import Settings, token_sha256
 from service.store.dynamodb import Store
@@ -76,7 +84,9 @@ def create_cohort(
     region: str | None = None,
     phases: Mapping[str, bool] | None = None,
     shuffle: bool = False,
+    expected_participants: int = DEFAULT_EXPECTED_PARTICIPANTS,
 ) -> NewCohort:
+    _check_expected_participants(expected_participants)
     bank = services.banks.get(bank_id, bank_version)
     if bank is None:
         raise InvalidInput(
@@ -104,6 +114,7 @@ def create_cohort(
         shuffle=shuffle,
         linkage_salt=linkage.new_linkage_salt(),
         expires_at=expires_at(services.settings),
+        expected_participants=expected_participants,
     )
     services.store.create_cohort(cohort)
     logger.info("cohort created", extra={"cohort_id": cohort.id, "bank_id": bank.id, "bank_version": bank.version})
@@ -127,6 +138,23 @@ def set_phases(services: Services, cohort_id: str, phases: Mapping[str, bool]) -
     if unknown:
         raise InvalidInput(N_("unknown phase"), {phase: N_("a phase is pre or post") for phase in unknown})
     return services.store.set_phases(cohort_id, dict(phases))
+
+
+def set_expected_participants(services: Services, cohort_id: str, expected: int) -> Cohort:
+    """Change how many participants a cohort expects (trainer), and so how many submissions each phase takes."""
+    _check_expected_participants(expected)
+    cohort = services.store.set_expected_participants(cohort_id, expected)
+    logger.info("expected participants changed", extra={"cohort_id": cohort_id, "expected": expected})
+    return cohort
+
+
+def _check_expected_participants(expected: object) -> None:
+    if isinstance(expected, bool) or not isinstance(expected, int) or not 1 <= expected <= MAX_EXPECTED_PARTICIPANTS:
+        raise InvalidInput(
+            N_("the expected number of participants must be a whole number from 1 to %(most)s"),
+            {"expected_participants": N_("a whole number from 1 to 5000")},
+            params={"most": MAX_EXPECTED_PARTICIPANTS},
+        )
 
 
 def close_cohort(services: Services, cohort_id: str) -> Cohort:
@@ -214,7 +242,7 @@ def submit(
         demographics=chosen_demographics,
         expires_at=expires_at(services.settings),
     )
-    stored, created = services.store.put_submission(submission)
+    stored, created = _store_within_limit(services, cohort, submission)
     if not created and not linkage.same_answers(stored, phase, checked, chosen_demographics):
         # The same submission id with other answers: a retry key is no way to read someone's code.
         raise Conflict(N_("this test was sent before with other answers"))
@@ -224,6 +252,39 @@ def submit(
         "submission stored" if created else "submission retried", extra={"cohort_id": cohort.id, "phase": phase}
     )
     return SubmitResult(stored, code, created)
+
+
+def _store_within_limit(services: Services, cohort: Cohort, submission: Submission) -> tuple[Submission, bool]:
+    """Store a submission once (Store.put_submission) if its phase has room: a place is taken on the
+    cohort's counter first, by a conditional update, and given back when nothing new was stored (a
+    retry, a conflict, a failure), so a retry never counts twice. A retry of a submission stored
+    before the phase filled up still gets its stored result."""
+    store = services.store
+    if not store.take_submission_place(cohort.id, submission.phase, cohort.submission_limit):
+        existing = store.get_submission(cohort.id, submission.participant_hash, submission.phase)
+        if existing is None:
+            logger.info("cohort full", extra={"cohort_id": cohort.id, "phase": submission.phase})
+            raise CohortFull(
+                N_(
+                    "This group has received as many answers to this test as it takes (%(limit)s). Show this "
+                    "message to your trainer: they can raise the expected number of participants on their page; "
+                    "then send your answers again."
+                ),
+                params={"limit": cohort.submission_limit},
+            )
+        if existing.submission_id != submission.submission_id:
+            raise Conflict(N_("answers for this test have already been sent with this participant code"))
+        return existing, False
+    try:
+        stored, created = store.put_submission(submission)
+    except Exception:
+        with contextlib.suppress(ServiceError):  # a place kept by mistake only makes the limit stricter
+            store.give_back_submission_place(cohort.id, submission.phase)
+        raise
+    if not created:
+        with contextlib.suppress(ServiceError):
+            store.give_back_submission_place(cohort.id, submission.phase)
+    return stored, created
 
 
 def participant_history(services: Services, cohort: Cohort, participant_code: str) -> dict[str, Submission]:

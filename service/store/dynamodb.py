@@ -190,6 +190,36 @@ class Store:
             ExpressionAttributeValues={":hash": {"S": token_hash}},
         )
 
+    def set_expected_participants(self, cohort_id: str, expected: int) -> Cohort:
+        """Change a cohort's expected size, and with it how many submissions each phase takes."""
+        return self._update_cohort(
+            cohort_id,
+            UpdateExpression="SET expected_participants = :expected",
+            ConditionExpression="attribute_exists(pk) AND attribute_not_exists(closed_at)",
+            ExpressionAttributeValues={":expected": {"N": str(expected)}},
+        )
+
+    def take_submission_place(self, cohort_id: str, phase: str, limit: int) -> bool:
+        """Count one more submission of a phase on the cohort item, unless it counts `limit` already
+        (then False). One conditional UpdateItem: concurrent submissions cannot both take the last place."""
+        return self._update_if(
+            items.cohort_key(cohort_id),
+            UpdateExpression="ADD #count :one",
+            ConditionExpression="attribute_exists(pk) AND (attribute_not_exists(#count) OR #count < :limit)",
+            ExpressionAttributeNames={"#count": items.submission_counter(phase)},
+            ExpressionAttributeValues={":one": {"N": "1"}, ":limit": {"N": str(limit)}},
+        )
+
+    def give_back_submission_place(self, cohort_id: str, phase: str) -> None:
+        """Undo take_submission_place for a submission that was not stored (a retry, a conflict, a failure)."""
+        self._update_if(
+            items.cohort_key(cohort_id),
+            UpdateExpression="ADD #count :minus_one",
+            ConditionExpression="attribute_exists(pk) AND #count > :zero",
+            ExpressionAttributeNames={"#count": items.submission_counter(phase)},
+            ExpressionAttributeValues={":minus_one": {"N": "-1"}, ":zero": {"N": "0"}},
+        )
+
     def released_participants(self, cohort_id: str) -> tuple[dict[str, set[str]], int]:
         """Whose scores the cohort's live figures include, per phase, and the item's version (one GetItem)."""
         with _translated_errors():

@@ -14,7 +14,7 @@ from decimal import Decimal
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 
 from service.domain.console_sessions import ConsoleSession
-from service.domain.models import Cohort, Score, Submission, TopicScore
+from service.domain.models import DEFAULT_EXPECTED_PARTICIPANTS, Cohort, Score, Submission, TopicScore
 from service.errors import StoredDataError
 
 SCHEMA_VERSION = 1
@@ -64,9 +64,16 @@ def cohort_to_item(cohort: Cohort) -> dict:
             "shuffle": cohort.shuffle,
             "imported_at": cohort.imported_at,
             "linkage_salt": cohort.linkage_salt,
+            "expected_participants": cohort.expected_participants,
             TTL_ATTRIBUTE: cohort.expires_at,
         }
     )
+
+
+def submission_counter(phase: str) -> str:
+    """The cohort item's count of a phase's submissions (written by the store's conditional update
+    only, never by cohort_to_item: a cohort is put once, when nothing is counted yet)."""
+    return f"submissions_{phase}"
 
 
 def cohort_from_item(item: dict) -> Cohort:
@@ -90,6 +97,7 @@ def cohort_from_item(item: dict) -> Cohort:
         imported_at=_field(data, "cohort", "imported_at", str, None),
         linkage_salt=_field(data, "cohort", "linkage_salt", str, None),
         expires_at=_field(data, "cohort", TTL_ATTRIBUTE, int, None),
+        expected_participants=_field(data, "cohort", "expected_participants", int, DEFAULT_EXPECTED_PARTICIPANTS),
     )
 
 

@@ -19,7 +19,8 @@ from flask_babel import ngettext
 
 from service import console_sessions, operations
 from service.domain.console_sessions import LIFETIME_SECONDS
-from service.domain.models import PHASES
+from service.domain.models import DEFAULT_EXPECTED_PARTICIPANTS, PHASES
+from service.domain.models import MAX_EXPECTED_PARTICIPANTS as MAX_EXPECTED
 from service.errors import N_, Forbidden, InvalidInput, NotFound
 from service.observability import logger
 from service.web import auth, i18n, links, services
@@ -128,7 +129,13 @@ def cohorts():
 
 @bp.get("/cohorts/new")
 def new_cohort():
-    form = {"language": i18n.LANGUAGES[0], "open_pre": True, "open_post": True, "shuffle": False}
+    form = {
+        "language": i18n.LANGUAGES[0],
+        "open_pre": True,
+        "open_post": True,
+        "shuffle": False,
+        "expected_participants": str(DEFAULT_EXPECTED_PARTICIPANTS),
+    }
     return render_template("admin/new_cohort.html", form=form, errors={}, **_cohort_choices())
 
 
@@ -147,6 +154,7 @@ def create_cohort():
                 region=form["region"] or None,
                 phases={"pre": form["open_pre"], "post": form["open_post"]},
                 shuffle=form["shuffle"],
+                expected_participants=int(form["expected_participants"]),
             )
         except InvalidInput as error:
             errors = {name: _(problem) for name, problem in error.fields.items()} or {"bank": _(error.message)}
@@ -255,6 +263,7 @@ def _read_cohort_form() -> tuple[dict, dict[str, str]]:
         "open_pre": submitted.get("open_pre") == "1",
         "open_post": submitted.get("open_post") == "1",
         "shuffle": submitted.get("shuffle") == "1",
+        "expected_participants": submitted.get("expected_participants", str(DEFAULT_EXPECTED_PARTICIPANTS)).strip(),
     }
     errors = {}
     bank_id, _at, version = form["bank"].partition("@")
@@ -268,6 +277,9 @@ def _read_cohort_form() -> tuple[dict, dict[str, str]]:
         errors["region"] = _("Choose a region from the list.")
     if form["language"] not in i18n.LANGUAGES:
         errors["language"] = _("Choose a language.")
+    expected = form["expected_participants"]
+    if not (re.fullmatch(r"[0-9]{1,5}", expected) and 1 <= int(expected) <= MAX_EXPECTED):
+        errors["expected_participants"] = _("Give a whole number from 1 to %(most)s.", most=MAX_EXPECTED)
     return form, errors
 
 

@@ -14,18 +14,24 @@ the token is never exposed to a script.
 
 from __future__ import annotations
 
+import re
+
 from flask import Blueprint, g, jsonify, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from service import operations
-from service.domain.models import PHASES, Bank, Cohort
+from service.domain.models import MAX_EXPECTED_PARTICIPANTS, PHASES, Bank, Cohort
 from service.errors import N_, InvalidInput
 from service.web import auth, formatting, i18n, links, services
 
 bp = Blueprint("trainer", __name__)
 COOKIE = "trainer"
 REFRESH_SECONDS = 10
-LIVE_PARTS = {"counts": "trainer/_counts.html", "analysis": "trainer/_analysis.html"}
+LIVE_PARTS = {
+    "counts": "trainer/_counts.html",
+    "capacity": "trainer/_capacity.html",
+    "analysis": "trainer/_analysis.html",
+}
 
 
 @bp.get("/cohorts/<cohort_id>")
@@ -79,7 +85,7 @@ def live(cohort_id: str):
 
 def live_tag(cohort: Cohort, bank: Bank, shown, submissions) -> str:
     """What the live view is drawn from: who is released, who submitted, which phases are open, the
-    language and k. Equal tags, equal views; computed before anything is rendered."""
+    expected size, the language and k. Equal tags, equal views; computed before anything is rendered."""
     import hashlib
 
     state = [
@@ -87,6 +93,7 @@ def live_tag(cohort: Cohort, bank: Bank, shown, submissions) -> str:
         bank.id,
         bank.version,
         sorted(cohort.open_phases),
+        cohort.expected_participants,
         i18n.current_language(bank.languages),
         services().settings.k_anonymity,
         sorted((sub.participant_hash, sub.phase) for sub in shown),
@@ -106,6 +113,22 @@ def change_phase(cohort_id: str):
     return redirect(url_for(".cohort_page", cohort_id=cohort_id), 303)
 
 
+@bp.post("/cohorts/<cohort_id>/expected")
+def set_expected(cohort_id: str):
+    """Raise (or lower) the number of participants the cohort expects, and with it how many submissions
+    each test takes: what the trainer does when a phone shows "this group is full"."""
+    auth.cohort_for_trainer(cohort_id, request.cookies.get(COOKIE), coordinator_too=False)
+    wanted = request.form.get("expected_participants", "").strip()
+    if not re.fullmatch(r"[0-9]{1,5}", wanted):
+        raise InvalidInput(
+            N_("the expected number of participants must be a whole number from 1 to %(most)s"),
+            {"expected_participants": N_("a whole number from 1 to 5000")},
+            params={"most": MAX_EXPECTED_PARTICIPANTS},
+        )
+    operations.set_expected_participants(services(), cohort_id, int(wanted))
+    return redirect(url_for(".cohort_page", cohort_id=cohort_id), 303)
+
+
 def _trainer_cohort(cohort_id: str) -> tuple[Cohort, Bank]:
     cohort, bank = auth.cohort_for_trainer(cohort_id, request.cookies.get(COOKIE), coordinator_too=False)
     _use_cohort_language(cohort, bank)
@@ -121,6 +144,7 @@ def _live_context(cohort: Cohort, bank: Bank, live=None) -> dict:
     """What the live parts show (the counts, the analysis): asked for again at every poll."""
     # Imported here: the participant pages, and so a cold start, need neither the statistics nor
     # the charts.
+    from service.domain.bursts import submission_bursts
     from service.domain.disclosure import disclose_report
     from service.domain.report import cohort_report
     from service.web import charts
@@ -136,6 +160,7 @@ def _live_context(cohort: Cohort, bank: Bank, live=None) -> dict:
         "charts": charts.report_charts(report, bank, i18n.current_language(bank.languages), _, formatting.signed),
         "refresh_seconds": REFRESH_SECONDS if cohort.open_phases else None,
         "k": k,
+        "bursts": submission_bursts(submissions),
     }
 
 

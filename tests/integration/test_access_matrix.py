@@ -112,6 +112,9 @@ ACCESS: dict[tuple[str, str], Case] = {
     ("POST", "/cohorts/<cohort_id>/phases"): Case(
         only(303, "right_trainer", others=404), form=lambda w, r: {"phase": "post", "open": "0"}
     ),
+    ("POST", "/cohorts/<cohort_id>/expected"): Case(
+        only(303, "right_trainer", others=404), form=lambda w, r: {"expected_participants": "40"}
+    ),
     # the trainer's API, also open to the coordinator; everyone else sees an unknown cohort
     ("PATCH", "/api/v1/cohorts/<cohort_id>"): Case(
         only(200, "right_trainer", "coordinator", others=404), json=lambda w, r: {"phases": {"post": {"open": False}}}
