@@ -300,6 +300,7 @@ def run_scenario(client, world: dict) -> dict:
 
     send("GET /healthz", "GET", "/healthz")
     body = {"bank_id": bank.id, "bank_version": bank.version, "label": "Kyiv, group 3", "region": "Київська область"}
+    body["phases"] = {"pre": {"open": True}, "post": {"open": True}}  # the scenario sends both tests
     created = json.loads(send("POST /api/v1/cohorts", "POST", "/api/v1/cohorts", json_body=body, headers=admin)["body"])
     cohort_id, trainer_token = created["cohort_id"], created["trainer_token"]
     send("GET participant page", "GET", f"/c/{cohort_id}")

@@ -138,7 +138,15 @@ def cohorts():
 @click.option("--language")
 @click.option("--region")
 @click.option("--closed", multiple=True, type=click.Choice(["pre", "post"]), help="Phases that start closed.")
-def create_cohort(bank_id, bank_version, label, language, region, closed):
+@click.option(
+    "--expected",
+    "expected_participants",
+    type=int,
+    default=100,
+    show_default=True,
+    help="Participants expected; each test takes at most 1.5 times as many submissions.",
+)
+def create_cohort(bank_id, bank_version, label, language, region, closed, expected_participants):
     """Create a cohort on the configured DynamoDB (ASSESS_DYNAMODB_ENDPOINT or AWS)."""
     from service import operations
     from service.errors import ServiceError
@@ -153,6 +161,7 @@ def create_cohort(bank_id, bank_version, label, language, region, closed):
             language=language,
             region=region,
             phases={phase: False for phase in closed},
+            expected_participants=expected_participants,
         )
     except ServiceError as error:
         raise click.ClickException(str(error)) from None

@@ -31,6 +31,7 @@ def create_app(
     *,
     store: Store | None = None,
     banks: BankRegistry | None = None,
+    clock: Callable[[], float] | None = None,
 ) -> Flask:
     settings = settings or Settings.from_environment()
     observability.quiet_chatty_libraries()
@@ -38,7 +39,7 @@ def create_app(
         banks = load_published(settings.banks_dir)
     if store is None:
         store = Store(dynamodb_client(settings.region, settings.dynamodb_endpoint), settings.table_name)
-    app_services = Services(settings=settings, store=store, banks=banks)
+    app_services = Services(settings=settings, store=store, banks=banks, **({"clock": clock} if clock else {}))
 
     app = _flask_app(app_services)
     from service.web import admin, participant, trainer

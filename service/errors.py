@@ -85,6 +85,12 @@ class PhaseClosed(ServiceError):
     code = "phase_closed"
 
 
+class CohortFull(ServiceError):
+    """A phase has taken as many submissions as the cohort allows (1.5 × its expected size)."""
+
+    code = "cohort_full"
+
+
 class Unavailable(ServiceError):
     """The database did not answer in time (throttled, timed out, failing): try again later."""
 

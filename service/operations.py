@@ -3,25 +3,37 @@ call the domain (pure) and the store. No Flask request objects here."""
 
 from __future__ import annotations
 
+import contextlib
 import hmac
 import secrets
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from service import observability
 from service.domain import codes, linkage
 from service.domain.banks import BankRegistry
-from service.domain.models import PHASES, Bank, Cohort, Submission
+from service.domain.models import (
+    DEFAULT_EXPECTED_PARTICIPANTS,
+    MAX_EXPECTED_PARTICIPANTS,
+    PHASES,
+    Bank,
+    Cohort,
+    Submission,
+)
 from service.domain.scoring import AnswerError, check_answers, score_submission
 from service.domain.text import hidden_character
 from service.errors import (
     N_,
+    AlreadySent,
     CohortClosed,
+    CohortFull,
     Conflict,
     InvalidInput,
     NotFound,
     PhaseClosed,
+    ServiceError,
     TooFewAnswers,
     UnknownCode,
 )
@@ -35,11 +47,13 @@ MAX_LABEL_LENGTH = 120
 
 @dataclass(frozen=True)
 class Services:
-    """Everything a use case needs, built once by the app factory."""
+    """Everything a use case needs, built once by the app factory. `clock` gives epoch seconds: the
+    console's sessions and its login throttle read it, so that tests can move time."""
 
     settings: Settings
     store: Store
     banks: BankRegistry
+    clock: Callable[[], float] = field(default=time.time)
 
 
 @dataclass(frozen=True)
@@ -86,9 +100,11 @@ def create_cohort(
     phases: Mapping[str, bool] | None = None,
     shuffle: bool = False,
     allow_unpaired_codes: bool = False,
+    expected_participants: int = DEFAULT_EXPECTED_PARTICIPANTS,
 ) -> NewCohort:
     """A new cohort with the pre-test open and the post-test not yet (the trainer starts it, which
     closes the pre-test: docs/pages.md); `phases` may say otherwise."""
+    _check_expected_participants(expected_participants)
     bank = services.banks.get(bank_id, bank_version)
     if bank is None:
         raise InvalidInput(
@@ -118,6 +134,7 @@ def create_cohort(
         allow_unpaired_codes=allow_unpaired_codes,
         linkage_salt=linkage.new_linkage_salt(),
         expires_at=expires_at(services.settings),
+        expected_participants=expected_participants,
     )
     services.store.create_cohort(cohort)
     logger.info("cohort created", extra={"cohort_id": cohort.id, "bank_id": bank.id, "bank_version": bank.version})
@@ -159,6 +176,23 @@ def start_post_test(services: Services, cohort_id: str) -> Cohort:
     """The trainer's one action after the training: the pre-test closes as the post-test opens, so a
     late phone cannot take the pre-test after it has seen the training (or the post-test)."""
     return services.store.set_phases(cohort_id, {"pre": False, "post": True})
+
+
+def set_expected_participants(services: Services, cohort_id: str, expected: int) -> Cohort:
+    """Change how many participants a cohort expects (trainer), and so how many submissions each phase takes."""
+    _check_expected_participants(expected)
+    cohort = services.store.set_expected_participants(cohort_id, expected)
+    logger.info("expected participants changed", extra={"cohort_id": cohort_id, "expected": expected})
+    return cohort
+
+
+def _check_expected_participants(expected: object) -> None:
+    if isinstance(expected, bool) or not isinstance(expected, int) or not 1 <= expected <= MAX_EXPECTED_PARTICIPANTS:
+        raise InvalidInput(
+            N_("the expected number of participants must be a whole number from 1 to %(most)s"),
+            {"expected_participants": N_("a whole number from 1 to 5000")},
+            params={"most": MAX_EXPECTED_PARTICIPANTS},
+        )
 
 
 def close_cohort(services: Services, cohort_id: str) -> Cohort:
@@ -265,7 +299,7 @@ def submit(
         demographics=chosen_demographics,
         expires_at=expires_at(services.settings),
     )
-    stored, created = services.store.put_submission(submission)
+    stored, created = _store_within_limit(services, cohort, submission)
     if not created and not linkage.same_answers(stored, phase, checked, chosen_demographics):
         # The same submission id with other answers: a retry key is no way to read someone's code.
         raise Conflict(N_("this test was sent before with other answers"))
@@ -281,6 +315,39 @@ def first_test_code(services: Services, cohort: Cohort, submission_id: str) -> s
     """The code a first pre-test sent with this submission id gets (so a resent form is recognised)."""
     key = linkage.cohort_key(services.settings.hmac_key, cohort.linkage_salt)
     return codes.code_from_seed(key, submission_id)
+
+
+def _store_within_limit(services: Services, cohort: Cohort, submission: Submission) -> tuple[Submission, bool]:
+    """Store a submission once (Store.put_submission) if its phase has room: a place is taken on the
+    cohort's counter first, by a conditional update, and given back when nothing new was stored (a
+    retry, a conflict, a failure), so a retry never counts twice. A retry of a submission stored
+    before the phase filled up still gets its stored result."""
+    store = services.store
+    if not store.take_submission_place(cohort.id, submission.phase, cohort.submission_limit):
+        existing = store.get_submission(cohort.id, submission.participant_hash, submission.phase)
+        if existing is None:
+            logger.info("cohort full", extra={"cohort_id": cohort.id, "phase": submission.phase})
+            raise CohortFull(
+                N_(
+                    "This group has received as many answers to this test as it takes (%(limit)s). Show this "
+                    "message to your trainer: they can raise the expected number of participants on their page; "
+                    "then send your answers again."
+                ),
+                params={"limit": cohort.submission_limit},
+            )
+        if existing.submission_id != submission.submission_id:
+            raise AlreadySent(N_("You have already sent this test."))
+        return existing, False
+    try:
+        stored, created = store.put_submission(submission)
+    except Exception:
+        with contextlib.suppress(ServiceError):  # a place kept by mistake only makes the limit stricter
+            store.give_back_submission_place(cohort.id, submission.phase)
+        raise
+    if not created:
+        with contextlib.suppress(ServiceError):
+            store.give_back_submission_place(cohort.id, submission.phase)
+    return stored, created
 
 
 def participant_history(services: Services, cohort: Cohort, participant_code: str) -> dict[str, Submission]:

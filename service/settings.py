@@ -218,7 +218,9 @@ def _refuse_guessable(name: str, value: str, stage: str) -> None:
         )
     lowered = value.lower()
     word = next((word for word in PLACEHOLDER_WORDS if word in lowered), None)
-    if word:
+    # A word of the list inside a long random value is chance (about one token in ten thousand holds
+    # "test", "hmac" or "token"): it counts only when what is left around it is not strong.
+    if word and estimated_bits(lowered.replace(word, "")) < MIN_BITS:
         raise SettingsError(
             f"{name} looks like a default or example value ({word!r}) for stage {stage!r}: {GENERATE_HINT}"
         )

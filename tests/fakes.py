@@ -18,6 +18,7 @@ from service.store import items
 class InMemoryStore:
     def __init__(self):
         self.items: dict[tuple[str, str], dict] = {}
+        self.counted: dict[tuple[str, str], int] = {}  # the cohort item's submission counters, per phase
 
     def create_cohort(self, cohort: Cohort) -> None:
         key = (f"COHORT#{cohort.id}", "COHORT")
@@ -63,6 +64,27 @@ class InMemoryStore:
         if existing.submission_id == submission.submission_id:
             return existing, False
         raise AlreadySent(N_("You have already sent this test."))
+
+    def get_submission(self, cohort_id: str, participant_hash: str, phase: str) -> Submission | None:
+        item = self.items.get((f"COHORT#{cohort_id}", items.submission_sk(participant_hash, phase)))
+        return items.submission_from_item(item) if item else None
+
+    def take_submission_place(self, cohort_id: str, phase: str, limit: int) -> bool:
+        key = (cohort_id, phase)
+        if self.counted.get(key, 0) >= limit:
+            return False
+        self.counted[key] = self.counted.get(key, 0) + 1
+        return True
+
+    def give_back_submission_place(self, cohort_id: str, phase: str) -> None:
+        key = (cohort_id, phase)
+        self.counted[key] = max(0, self.counted.get(key, 0) - 1)
+
+    def set_expected_participants(self, cohort_id: str, expected: int) -> Cohort:
+        cohort = self._existing(cohort_id)
+        if cohort.closed:
+            raise CohortClosed(N_("this cohort is closed for good"))
+        return self._save(replace(cohort, expected_participants=expected))
 
     def participant_submissions(self, cohort_id: str, participant_hash: str) -> dict[str, Submission]:
         prefix = items.submission_sk(participant_hash)

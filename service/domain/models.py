@@ -12,6 +12,11 @@ from dataclasses import dataclass, field
 
 PHASES = ("pre", "post")
 
+# A cohort takes at most its expected size plus half of it of submissions per phase (docs/security.md):
+# a forwarded link or a script cannot fill a class's report with strangers without the trainer seeing it.
+DEFAULT_EXPECTED_PARTICIPANTS = 100
+MAX_EXPECTED_PARTICIPANTS = 5000
+
 # Ids end up in URLs, DynamoDB keys and export column names, so keep them plain.
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$"
 VERSION_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$"
@@ -140,6 +145,12 @@ class Cohort:
     imported_at: str | None = None  # set when a room's cohort was uploaded here (service/imports.py)
     linkage_salt: str | None = None  # the cohort's linkage key's salt (domain/linkage.py); deleted at close
     expires_at: int | None = None  # epoch seconds: DynamoDB's TTL deletes the item after (retention)
+    expected_participants: int = DEFAULT_EXPECTED_PARTICIPANTS
+
+    @property
+    def submission_limit(self) -> int:
+        """How many submissions each phase takes: 1.5 × the expected size, rounded down."""
+        return self.expected_participants + self.expected_participants // 2
 
     @property
     def closed(self) -> bool:

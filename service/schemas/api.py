@@ -5,6 +5,7 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import fields, validate
 
+from service.domain.models import DEFAULT_EXPECTED_PARTICIPANTS, MAX_EXPECTED_PARTICIPANTS
 from service.schemas.strict import StrictBoolean, Text
 
 _ID = validate.Regexp(r"^[A-Za-z0-9_.:-]{1,64}$", error="letters, digits and - _ . : only, at most 64")
@@ -110,6 +111,15 @@ class CohortCreateSchema(StrictSchema):
     shuffle = fields.Boolean(
         load_default=False, metadata={"description": "shuffle question and option order per participant"}
     )
+    expected_participants = fields.Integer(
+        load_default=DEFAULT_EXPECTED_PARTICIPANTS,
+        strict=True,
+        validate=validate.Range(1, MAX_EXPECTED_PARTICIPANTS),
+        metadata={
+            "description": "how many participants the class has; each test takes at most 1.5 times as many "
+            "submissions (then 429 cohort_full), and the trainer can raise it"
+        },
+    )
 
 
 class CohortCreatedSchema(ma.Schema):
@@ -134,6 +144,7 @@ class CohortSchema(ma.Schema):
     created_at = fields.String(required=True)
     closed = fields.Boolean(required=True, metadata={"description": "closed for good by the coordinator"})
     closed_at = fields.String(allow_none=True)
+    expected_participants = fields.Integer(required=True)
 
 
 class TrainerTokenSchema(ma.Schema):

@@ -14,6 +14,7 @@ from contextvars import ContextVar
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
+from service.domain.console_sessions import ConsoleSession
 from service.domain.models import Cohort, Submission
 from service.errors import N_, AlreadySent, CohortClosed, Conflict, NotFound, Unavailable
 from service.store import items
@@ -189,6 +190,36 @@ class Store:
             ExpressionAttributeValues={":hash": {"S": token_hash}},
         )
 
+    def set_expected_participants(self, cohort_id: str, expected: int) -> Cohort:
+        """Change a cohort's expected size, and with it how many submissions each phase takes."""
+        return self._update_cohort(
+            cohort_id,
+            UpdateExpression="SET expected_participants = :expected",
+            ConditionExpression="attribute_exists(pk) AND attribute_not_exists(closed_at)",
+            ExpressionAttributeValues={":expected": {"N": str(expected)}},
+        )
+
+    def take_submission_place(self, cohort_id: str, phase: str, limit: int) -> bool:
+        """Count one more submission of a phase on the cohort item, unless it counts `limit` already
+        (then False). One conditional UpdateItem: concurrent submissions cannot both take the last place."""
+        return self._update_if(
+            items.cohort_key(cohort_id),
+            UpdateExpression="ADD #count :one",
+            ConditionExpression="attribute_exists(pk) AND (attribute_not_exists(#count) OR #count < :limit)",
+            ExpressionAttributeNames={"#count": items.submission_counter(phase)},
+            ExpressionAttributeValues={":one": {"N": "1"}, ":limit": {"N": str(limit)}},
+        )
+
+    def give_back_submission_place(self, cohort_id: str, phase: str) -> None:
+        """Undo take_submission_place for a submission that was not stored (a retry, a conflict, a failure)."""
+        self._update_if(
+            items.cohort_key(cohort_id),
+            UpdateExpression="ADD #count :minus_one",
+            ConditionExpression="attribute_exists(pk) AND #count > :zero",
+            ExpressionAttributeNames={"#count": items.submission_counter(phase)},
+            ExpressionAttributeValues={":minus_one": {"N": "-1"}, ":zero": {"N": "0"}},
+        )
+
     def released_participants(self, cohort_id: str) -> tuple[dict[str, set[str]], int]:
         """Whose scores the cohort's live figures include, per phase, and the item's version (one GetItem)."""
         with _translated_errors():
@@ -207,6 +238,51 @@ class Store:
                     ConditionExpression="attribute_not_exists(pk) OR version = :version",
                     ExpressionAttributeValues={":version": {"N": str(version)}},
                 )
+            except ClientError as exc:
+                if _error_code(exc) == "ConditionalCheckFailedException":
+                    return False
+                raise
+        return True
+
+    def put_console_session(self, session: ConsoleSession) -> None:
+        """Store a new console session (its id is random: the condition only guards against a collision)."""
+        if not self._put_new(items.console_session_to_item(session)):
+            raise Conflict(N_("a session with this id exists already"))
+
+    def get_console_session(self, id_hash: str) -> ConsoleSession | None:
+        """A console session, read consistently: a logout a moment ago must be seen."""
+        with _translated_errors():
+            answer = self.client.get_item(
+                TableName=self.table_name, Key=items.console_session_key(id_hash), ConsistentRead=True
+            )
+        item = answer.get("Item")
+        return items.console_session_from_item(item) if item else None
+
+    def touch_console_session(self, id_hash: str, now: int) -> bool:
+        """Record a request of a session that has not ended (False if it has, or is gone)."""
+        return self._update_if(
+            items.console_session_key(id_hash),
+            UpdateExpression="SET last_seen = :now",
+            ConditionExpression="attribute_exists(pk) AND attribute_not_exists(ended_at)",
+            ExpressionAttributeValues={":now": {"N": str(now)}},
+        )
+
+    def end_console_session(self, id_hash: str, now: int) -> None:
+        """End a session (a logout). No DeleteItem: the web function may not delete single items
+        (serverless/template.yaml); the ended item goes with DynamoDB's TTL at the end of its lifetime."""
+        self._update_if(
+            items.console_session_key(id_hash),
+            UpdateExpression="SET ended_at = if_not_exists(ended_at, :now)",
+            ConditionExpression="attribute_exists(pk)",
+            ExpressionAttributeValues={":now": {"N": str(now)}},
+        )
+
+    def _update_if(self, key: dict, **arguments) -> bool:
+        """One conditional UpdateItem; False when its condition failed. The condition must hold
+        `attribute_exists(pk)`: UpdateItem would otherwise create the item."""
+        with _translated_errors():
+            try:
+                self.client.update_item(TableName=self.table_name, Key=key, **arguments)
             except ClientError as exc:
                 if _error_code(exc) == "ConditionalCheckFailedException":
                     return False

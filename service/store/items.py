@@ -13,7 +13,8 @@ from decimal import Decimal
 
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 
-from service.domain.models import Cohort, Score, Submission, TopicScore
+from service.domain.console_sessions import ConsoleSession
+from service.domain.models import DEFAULT_EXPECTED_PARTICIPANTS, Cohort, Score, Submission, TopicScore
 from service.errors import StoredDataError
 
 SCHEMA_VERSION = 1
@@ -64,9 +65,16 @@ def cohort_to_item(cohort: Cohort) -> dict:
             "allow_unpaired_codes": cohort.allow_unpaired_codes,
             "imported_at": cohort.imported_at,
             "linkage_salt": cohort.linkage_salt,
+            "expected_participants": cohort.expected_participants,
             TTL_ATTRIBUTE: cohort.expires_at,
         }
     )
+
+
+def submission_counter(phase: str) -> str:
+    """The cohort item's count of a phase's submissions (written by the store's conditional update
+    only, never by cohort_to_item: a cohort is put once, when nothing is counted yet)."""
+    return f"submissions_{phase}"
 
 
 def cohort_from_item(item: dict) -> Cohort:
@@ -91,6 +99,7 @@ def cohort_from_item(item: dict) -> Cohort:
         imported_at=_field(data, "cohort", "imported_at", str, None),
         linkage_salt=_field(data, "cohort", "linkage_salt", str, None),
         expires_at=_field(data, "cohort", TTL_ATTRIBUTE, int, None),
+        expected_participants=_field(data, "cohort", "expected_participants", int, DEFAULT_EXPECTED_PARTICIPANTS),
     )
 
 
@@ -270,3 +279,38 @@ def released_from_item(item: dict | None) -> tuple[dict[str, set[str]], int]:
     phases = item.get("released", {}).get("M", {})
     released = {phase: {value["S"] for value in people.get("L", [])} for phase, people in phases.items()}
     return released, int(item.get("version", {}).get("N", "0"))
+
+
+def console_session_key(id_hash: str) -> dict:
+    """A console session is its own partition: nothing else is read with it, nothing lists them."""
+    return {"pk": {"S": f"SESSION#{id_hash}"}, "sk": {"S": "SESSION"}}
+
+
+def console_session_to_item(session: ConsoleSession) -> dict:
+    return _serialize(
+        {
+            "pk": f"SESSION#{session.id_hash}",
+            "sk": "SESSION",
+            "type": "console_session",
+            "schema_version": SCHEMA_VERSION,
+            "csrf": session.csrf,
+            "token_generation": session.token_generation,
+            "started_at": session.started_at,
+            "last_seen": session.last_seen,
+            "ended_at": session.ended_at,
+            TTL_ATTRIBUTE: session.expires_at,
+        }
+    )
+
+
+def console_session_from_item(item: dict) -> ConsoleSession:
+    data = _readable(item, "console session")
+    kind = "console session"
+    return ConsoleSession(
+        id_hash=item["pk"]["S"].removeprefix("SESSION#"),
+        csrf=_field(data, kind, "csrf", str),
+        token_generation=_field(data, kind, "token_generation", str),
+        started_at=_field(data, kind, "started_at", int),
+        last_seen=_field(data, kind, "last_seen", int),
+        ended_at=_field(data, kind, "ended_at", int, None),
+    )

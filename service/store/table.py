@@ -1,9 +1,12 @@
 """The one definition of the table: local mode, the tests and `serverless/template.yaml` all use it.
 
-One table, two kinds of item, both in the cohort's partition (see docs/data-model.md):
+One table (see docs/data-model.md): cohorts and what belongs to them in the cohort's partition,
+console sessions each in their own:
 
-- cohort      pk=COHORT#<cohort_id>  sk=COHORT
-- submission  pk=COHORT#<cohort_id>  sk=SUB#<participant_hash>#<phase>
+- cohort           pk=COHORT#<cohort_id>  sk=COHORT
+- submission       pk=COHORT#<cohort_id>  sk=SUB#<participant_hash>#<phase>
+- live release     pk=COHORT#<cohort_id>  sk=RELEASED
+- console session  pk=SESSION#<sha256>    sk=SESSION
 
 The sparse index `cohorts_by_created` holds only cohort items (gsi1pk=COHORTS), newest last, so
 that exports and listings find cohorts with a Query, never a Scan.

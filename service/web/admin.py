@@ -1,49 +1,55 @@
 """The coordinator console under /admin: cohorts (list, create, open/close phases, rotate the
 trainer link, close for good) and a preview of every published bank version.
 
-The admin token is typed once into a login form; the browser then holds a signed session cookie
-(HttpOnly, SameSite=Strict, path /admin, 8 hours) that carries only a random CSRF secret. The
-signing key is derived from the server's HMAC key and the admin token, so changing the token ends
-every session. Every form repeats the CSRF secret in a hidden field. No token is ever in a URL,
-a page's script or a log.
+The admin token is typed once into a login form; the browser then holds a session cookie (HttpOnly,
+SameSite=Strict, path /admin) carrying a random id of a session kept in the table
+(service/console_sessions.py): logging out ends it at once, and so do 30 idle minutes, 8 hours and
+a new admin token. Every form repeats the session's CSRF secret in a hidden field. No token is
+ever in a URL, a page's script or a log.
 """
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import re
-import secrets
 
-from flask import Blueprint, g, make_response, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, g, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from itsdangerous import BadSignature, URLSafeTimedSerializer
+from flask_babel import ngettext
 
-from service import operations
-from service.domain.models import PHASES
+from service import console_sessions, operations
+from service.domain.console_sessions import LIFETIME_SECONDS
+from service.domain.models import DEFAULT_EXPECTED_PARTICIPANTS, PHASES
+from service.domain.models import MAX_EXPECTED_PARTICIPANTS as MAX_EXPECTED
 from service.domain.text import HIDDEN_CHARACTER_MESSAGE, hidden_character
 from service.errors import N_, Forbidden, InvalidInput, NotFound
 from service.observability import logger
 from service.web import auth, i18n, links, services, validation_messages
+from service.web.login_throttle import LoginThrottle
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 COOKIE = "admin_session"
-SESSION_SECONDS = 8 * 3600
 PAGE_SIZE = 20
 _PAGE_KEY = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\dZ#[a-z0-9]{1,40}$")
 _OPEN_ENDPOINTS = ("admin.login", "admin.login_form")
 
 
+@bp.record_once
+def _start_login_throttle(state) -> None:
+    """One throttle per app, and so per container (it lives in memory), on the services' clock."""
+    state.app.extensions["assess.login_throttle"] = LoginThrottle(lambda: services().clock())
+
+
 @bp.before_request
 def require_session():
-    g.admin_session = _read_session()
+    g.admin_session = console_sessions.current_session(services(), request.cookies.get(COOKIE))
     if request.endpoint in _OPEN_ENDPOINTS:
         return None
     if g.admin_session is None:
         return redirect(url_for("admin.login_form"), 303)
     if request.method == "POST":
         presented = request.form.get("csrf", "")
-        if not hmac.compare_digest(presented.encode(), g.admin_session["csrf"].encode()):
+        if not hmac.compare_digest(presented.encode(), g.admin_session.csrf.encode()):
             raise Forbidden(N_("This form has expired. Go back, reload the page and try again."))
     return None
 
@@ -59,7 +65,7 @@ def remember_language(response):
 @bp.context_processor
 def console_context():
     session = g.get("admin_session")
-    return {"csrf": session["csrf"] if session else "", "languages": i18n.LANGUAGES}
+    return {"csrf": session.csrf if session else "", "languages": i18n.LANGUAGES}
 
 
 @bp.get("/login")
@@ -71,15 +77,29 @@ def login_form():
 
 @bp.post("/login")
 def login():
+    throttle = current_app.extensions["assess.login_throttle"]
+    wait = throttle.wait_seconds()
+    if wait:  # the token is not even compared: a right one answers as a wrong one would
+        logger.info("console login throttled", extra={"retry_after": wait})
+        message = ngettext(
+            "Too many wrong tokens. Try again in %(num)s second.",
+            "Too many wrong tokens. Try again in %(num)s seconds.",
+            wait,
+        )
+        response = make_response(render_template("admin/login.html", error=message), 429)
+        response.headers["Retry-After"] = str(wait)
+        return response
     if not auth.is_coordinator(request.form.get("token", "").strip()):
+        throttle.failed()
         logger.info("console login refused")
         return render_template("admin/login.html", error=_("That is not the coordinator's token.")), 401
+    throttle.succeeded()
     response = redirect(url_for("admin.cohorts"), 303)
-    session = _serializer().dumps({"csrf": secrets.token_urlsafe(24)})
+    session_id, _session = console_sessions.start_session(services())
     response.set_cookie(
         COOKIE,
-        session,
-        max_age=SESSION_SECONDS,
+        session_id,
+        max_age=LIFETIME_SECONDS,
         path=links.cookie_path("/admin"),
         httponly=True,
         samesite="Strict",
@@ -91,6 +111,7 @@ def login():
 
 @bp.post("/logout")
 def logout():
+    console_sessions.end_session(services(), request.cookies.get(COOKIE))
     response = redirect(url_for("admin.login_form"), 303)
     response.delete_cookie(
         COOKIE, path=links.cookie_path("/admin"), httponly=True, samesite="Strict", secure=request.is_secure
@@ -109,7 +130,13 @@ def cohorts():
 
 @bp.get("/cohorts/new")
 def new_cohort():
-    form = {"language": i18n.LANGUAGES[0], "open_pre": True, "open_post": False, "shuffle": False}
+    form = {
+        "language": i18n.LANGUAGES[0],
+        "open_pre": True,
+        "open_post": False,
+        "shuffle": False,
+        "expected_participants": str(DEFAULT_EXPECTED_PARTICIPANTS),
+    }
     return render_template("admin/new_cohort.html", form=form, errors={}, **_cohort_choices())
 
 
@@ -128,6 +155,7 @@ def create_cohort():
                 region=form["region"] or None,
                 phases={"pre": form["open_pre"], "post": form["open_post"]},
                 shuffle=form["shuffle"],
+                expected_participants=int(form["expected_participants"]),
             )
         except InvalidInput as error:
             errors = {name: _(problem) for name, problem in error.fields.items()} or {"bank": _(error.message)}
@@ -219,23 +247,6 @@ def bank(bank_id: str, version: str):
     )
 
 
-def _serializer() -> URLSafeTimedSerializer:
-    settings = services().settings
-    key = hmac.new(settings.hmac_key, b"admin-session\0" + settings.admin_token_sha256.encode(), hashlib.sha256)
-    return URLSafeTimedSerializer(key.hexdigest(), salt="admin-session")
-
-
-def _read_session() -> dict | None:
-    raw = request.cookies.get(COOKIE)
-    if not raw:
-        return None
-    try:
-        session = _serializer().loads(raw, max_age=SESSION_SECONDS)
-    except BadSignature:  # also an expired one
-        return None
-    return session if isinstance(session, dict) and isinstance(session.get("csrf"), str) else None
-
-
 def _cohort_choices() -> dict:
     return {"bank_versions": _bank_versions(), "regions": services().settings.regions}
 
@@ -256,6 +267,7 @@ def _read_cohort_form() -> tuple[dict, dict[str, str]]:
         "open_pre": submitted.get("open_pre") == "1",
         "open_post": submitted.get("open_post") == "1",
         "shuffle": submitted.get("shuffle") == "1",
+        "expected_participants": submitted.get("expected_participants", str(DEFAULT_EXPECTED_PARTICIPANTS)).strip(),
     }
     errors = {}
     bank_id, _at, version = form["bank"].partition("@")
@@ -271,6 +283,9 @@ def _read_cohort_form() -> tuple[dict, dict[str, str]]:
         errors["region"] = _("Choose a region from the list.")
     if form["language"] not in i18n.LANGUAGES:
         errors["language"] = _("Choose a language.")
+    expected = form["expected_participants"]
+    if not (re.fullmatch(r"[0-9]{1,5}", expected) and 1 <= int(expected) <= MAX_EXPECTED):
+        errors["expected_participants"] = _("Give a whole number from 1 to %(most)s.", most=MAX_EXPECTED)
     return form, errors
 
 

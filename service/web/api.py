@@ -106,6 +106,7 @@ class Cohorts(MethodView):
             phases=phases,
             shuffle=body["shuffle"],
             allow_unpaired_codes=body["allow_unpaired_codes"],
+            expected_participants=body["expected_participants"],
         )
         return cohort_links(created)
 
@@ -159,6 +160,12 @@ class Submissions(MethodView):
     @cohorts_bp.arguments(schemas.SubmissionCreateSchema)
     @cohorts_bp.response(201, schemas.SubmissionResultSchema)
     @cohorts_bp.alt_response(200, schema=schemas.SubmissionResultSchema, description="A retry: the stored result")
+    @cohorts_bp.alt_response(
+        429,
+        schema=schemas.ErrorSchema,
+        description="cohort_full: the phase has taken 1.5 times the cohort's expected participants; the message "
+        "tells the participant to show it to the trainer, who can raise the number",
+    )
     def post(self, body: dict, cohort_id: str):
         """Submit one phase's answers. The same submission_id again returns the stored result.
         Refused (403 cross_site) when a browser says another site's page sent it."""
@@ -254,6 +261,7 @@ def cohort_json(cohort) -> dict:
         "created_at": cohort.created_at,
         "closed": cohort.closed,
         "closed_at": cohort.closed_at,
+        "expected_participants": cohort.expected_participants,
     }
 
 

@@ -12,6 +12,7 @@ from werkzeug.exceptions import HTTPException
 
 from service.errors import (
     CohortClosed,
+    CohortFull,
     Conflict,
     Forbidden,
     InvalidInput,
@@ -35,6 +36,7 @@ STATUS = {
     NotFound: 404,
     Conflict: 409,
     CohortClosed: 409,
+    CohortFull: 429,
     Unavailable: 503,
     StoredDataError: 500,
 }

@@ -4,33 +4,47 @@ buttons that open and close each phase; a projector view of the QR code and the 
 The trainer link carries the secret once: it is moved into an HttpOnly, SameSite=Strict session
 cookie (Secure over https) scoped to the cohort's path, and the browser is redirected to a URL
 without it. A session cookie ends with the browser, so a shared or projector computer does not keep
-a cohort open for the next person; the trainer opens the link again. The page's live refresh
+a cohort open for the next person; the trainer opens the link again. A link clicked on another site
+(a webmail) gets a small page instead of the redirect, which goes on by itself: a browser withholds
+Strict cookies all along a navigation another site started, redirects included, but not on one
+this site's own page starts. The page's live refresh
 (`static/js/trainer.js`) polls `live.json` under the same path, so the cookie authenticates it and
 the token is never exposed to a script.
 """
 
 from __future__ import annotations
 
+import re
+
 from flask import Blueprint, g, jsonify, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from service import operations
-from service.domain.models import PHASES, Bank, Cohort
+from service.domain.models import MAX_EXPECTED_PARTICIPANTS, PHASES, Bank, Cohort
 from service.errors import N_, InvalidInput
 from service.web import auth, formatting, i18n, links, services
 
 bp = Blueprint("trainer", __name__)
 COOKIE = "trainer"
 REFRESH_SECONDS = 10
-LIVE_PARTS = {"counts": "trainer/_counts.html", "analysis": "trainer/_analysis.html"}
+LIVE_PARTS = {
+    "counts": "trainer/_counts.html",
+    "capacity": "trainer/_capacity.html",
+    "analysis": "trainer/_analysis.html",
+}
 
 
 @bp.get("/cohorts/<cohort_id>")
 def cohort_page(cohort_id: str):
     token = request.args.get("token")
     if token:
-        auth.cohort_for_trainer(cohort_id, token, coordinator_too=False)
-        response = redirect(url_for(".cohort_page", cohort_id=cohort_id), 303)
+        cohort, bank = auth.cohort_for_trainer(cohort_id, token, coordinator_too=False)
+        page_url = url_for(".cohort_page", cohort_id=cohort_id)
+        if request.headers.get("Sec-Fetch-Site") == "cross-site":
+            _use_cohort_language(cohort, bank)
+            response = make_response(render_template("trainer/continue.html", cohort=cohort, next_url=page_url))
+        else:
+            response = redirect(page_url, 303)
         response.set_cookie(
             COOKIE,
             token,
@@ -71,7 +85,7 @@ def live(cohort_id: str):
 
 def live_tag(cohort: Cohort, bank: Bank, shown, submissions) -> str:
     """What the live view is drawn from: who is released, who submitted, which phases are open, the
-    language and k. Equal tags, equal views; computed before anything is rendered."""
+    expected size, the language and k. Equal tags, equal views; computed before anything is rendered."""
     import hashlib
 
     state = [
@@ -79,6 +93,7 @@ def live_tag(cohort: Cohort, bank: Bank, shown, submissions) -> str:
         bank.id,
         bank.version,
         sorted(cohort.open_phases),
+        cohort.expected_participants,
         i18n.current_language(bank.languages),
         services().settings.k_anonymity,
         sorted((sub.participant_hash, sub.phase) for sub in shown),
@@ -101,17 +116,38 @@ def change_phase(cohort_id: str):
     return redirect(url_for(".cohort_page", cohort_id=cohort_id), 303)
 
 
+@bp.post("/cohorts/<cohort_id>/expected")
+def set_expected(cohort_id: str):
+    """Raise (or lower) the number of participants the cohort expects, and with it how many submissions
+    each test takes: what the trainer does when a phone shows "this group is full"."""
+    auth.cohort_for_trainer(cohort_id, request.cookies.get(COOKIE), coordinator_too=False)
+    wanted = request.form.get("expected_participants", "").strip()
+    if not re.fullmatch(r"[0-9]{1,5}", wanted):
+        raise InvalidInput(
+            N_("the expected number of participants must be a whole number from 1 to %(most)s"),
+            {"expected_participants": N_("a whole number from 1 to 5000")},
+            params={"most": MAX_EXPECTED_PARTICIPANTS},
+        )
+    operations.set_expected_participants(services(), cohort_id, int(wanted))
+    return redirect(url_for(".cohort_page", cohort_id=cohort_id), 303)
+
+
 def _trainer_cohort(cohort_id: str) -> tuple[Cohort, Bank]:
     cohort, bank = auth.cohort_for_trainer(cohort_id, request.cookies.get(COOKIE), coordinator_too=False)
+    _use_cohort_language(cohort, bank)
+    return cohort, bank
+
+
+def _use_cohort_language(cohort: Cohort, bank: Bank) -> None:
     g.default_language = cohort.language
     i18n.use_language(i18n.current_language(bank.languages), bank.languages)
-    return cohort, bank
 
 
 def _live_context(cohort: Cohort, bank: Bank, live=None) -> dict:
     """What the live parts show (the counts, the analysis): asked for again at every poll."""
     # Imported here: the participant pages, and so a cold start, need neither the statistics nor
     # the charts.
+    from service.domain.bursts import submission_bursts
     from service.domain.disclosure import disclose_report
     from service.domain.report import cohort_report
     from service.web import charts
@@ -127,6 +163,7 @@ def _live_context(cohort: Cohort, bank: Bank, live=None) -> dict:
         "charts": charts.report_charts(report, bank, i18n.current_language(bank.languages), _, formatting.signed),
         "refresh_seconds": REFRESH_SECONDS if cohort.open_phases else None,
         "k": k,
+        "bursts": submission_bursts(submissions),
     }
 
 

@@ -33,6 +33,26 @@ def test_trainer_link_sets_a_strict_httponly_cookie_and_redirects_without_the_se
     assert "Max-Age" not in cookie and "Expires" not in cookie  # a session cookie, gone with the browser
 
 
+def test_a_trainer_link_from_another_site_answers_a_page_that_goes_on_without_the_secret(small_client):
+    """A browser withholds SameSite=Strict cookies all along a navigation another site started
+    (tests/e2e/test_trainer_link_from_another_site.py): no redirect there, a page of ours goes on."""
+    created = create_cohort(small_client)
+    cohort_id, token = created["cohort_id"], created["trainer_token"]
+    path = created["trainer_url"].removeprefix("https://assess.example.org")
+    response = small_client.get(path, headers={"Sec-Fetch-Site": "cross-site"})
+    assert response.status_code == 200 and "Location" not in response.headers
+    cookie = response.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Strict" in cookie and f"Path=/cohorts/{cohort_id}" in cookie
+    assert f'<meta http-equiv="refresh" content="0; url=/cohorts/{cohort_id}">' in response.text
+    assert token not in response.text and "no-store" in response.headers["Cache-Control"]
+    assert small_client.get(f"/cohorts/{cohort_id}").status_code == 200
+    for direct in ("none", "same-origin"):
+        assert small_client.get(path, headers={"Sec-Fetch-Site": direct}).status_code == 303
+    stranger = small_client.application.test_client()
+    wrong = stranger.get(f"/cohorts/{cohort_id}?token=wrong", headers={"Sec-Fetch-Site": "cross-site"})
+    assert wrong.status_code == 404 and "Set-Cookie" not in wrong.headers
+
+
 def test_cohort_page_shows_counts_scores_and_the_participant_qr_code(small_client):
     created = create_cohort(small_client)
     cohort_id = created["cohort_id"]
@@ -83,7 +103,7 @@ def test_live_json_answers_the_trainer_cookie_with_the_report_and_the_pages_live
     assert live.json["open"] == ["pre", "post"]
     assert live.json["report"]["phases"]["pre"]["n"] == 1
     assert "<b>1</b>тест до навчання" in live.json["html"]["counts"]  # 1 тест, 2 тести, 5 тестів
-    assert set(live.json["html"]) == {"counts", "analysis"}
+    assert set(live.json["html"]) == {"counts", "capacity", "analysis"}
 
 
 def test_an_unchanged_live_view_is_an_empty_304_and_a_submission_changes_it(small_client, monkeypatch):
