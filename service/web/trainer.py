@@ -6,10 +6,9 @@ cookie (Secure over https) scoped to the cohort's path, and the browser is redir
 without it. A session cookie ends with the browser, so a shared or projector computer does not keep
 a cohort open for the next person; the trainer opens the link again. A link clicked on another site
 (a webmail) gets a small page instead of the redirect, which goes on by itself: a browser withholds
-Strict cookies all along a navigation another site started, redirects included, but not on one
-this site's own page starts. The page's live refresh
-(`static/js/trainer.js`) polls `live.json` under the same path, so the cookie authenticates it and
-the token is never exposed to a script.
+Strict cookies all along a navigation another site started, redirects included, but not along one
+this site's own page starts. The page's live refresh (`static/js/trainer.js`) polls `live.json`
+under the same path, so the cookie authenticates it and the token is never exposed to a script.
 """
 
 from __future__ import annotations
