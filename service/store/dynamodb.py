@@ -290,19 +290,28 @@ class Store:
         return True
 
     def _update_cohort(self, cohort_id: str, **arguments) -> Cohort:
-        """One conditional UpdateItem on a cohort. A failed condition is NotFound when the cohort does
-        not exist and CohortClosed when it does (the only other condition any caller sets)."""
+        """One conditional UpdateItem on a cohort. A failed condition is told by the item as it was when
+        it failed (DynamoDB returns it; dynalite does not, so it is read then): NotFound when there was
+        none, CohortClosed when it was closed, and otherwise a Conflict, never a guess."""
         with _translated_errors():
             try:
                 answer = self.client.update_item(
-                    TableName=self.table_name, Key=items.cohort_key(cohort_id), ReturnValues="ALL_NEW", **arguments
+                    TableName=self.table_name,
+                    Key=items.cohort_key(cohort_id),
+                    ReturnValues="ALL_NEW",
+                    ReturnValuesOnConditionCheckFailure="ALL_OLD",
+                    **arguments,
                 )
             except ClientError as exc:
                 if _error_code(exc) != "ConditionalCheckFailedException":
                     raise
-                if self.get_cohort(cohort_id) is None:
+                old = exc.response.get("Item")
+                cohort = items.cohort_from_item(old) if old else self.get_cohort(cohort_id)
+                if cohort is None:
                     raise NotFound(N_("no such cohort")) from None
-                raise CohortClosed(N_("this cohort is closed for good")) from None
+                if cohort.closed:
+                    raise CohortClosed(N_("this cohort is closed for good")) from None
+                raise Conflict(N_("the cohort changed meanwhile; please try again")) from None
         return items.cohort_from_item(answer["Attributes"])
 
     def list_cohorts(self, newest_first: bool = True) -> Iterator[Cohort]:
