@@ -188,11 +188,9 @@ def _locked_versions() -> dict[str, str]:
 def stage_aws_environment(stage: str) -> dict:
     """A stage's `aws_environment_variables` from zappa_settings.json (with the stage it extends): what
     Zappa puts on the function's configuration, and so what the process has from its start."""
-    settings = json.loads((ROOT / "zappa_settings.json").read_text())
-    config = settings[stage]
-    if "extends" in config:
-        config = settings[config["extends"]] | config
-    return dict(config.get("aws_environment_variables", {}))
+    from serverless.stage import zappa_stage_settings
+
+    return dict(zappa_stage_settings(stage).get("aws_environment_variables", {}))
 
 
 def lambda_environment(package: Package, function_name: str, memory_mb: int, overrides: dict) -> dict:

@@ -494,9 +494,7 @@ def _brief(answer: dict) -> str:
 
 
 def _stage_environment() -> dict:
-    settings = json.loads((lambda_package.ROOT / "zappa_settings.json").read_text())
-    stage = settings[STAGE]
-    return (settings[stage["extends"]] | stage if "extends" in stage else stage)["aws_environment_variables"]
+    return lambda_package.stage_aws_environment(STAGE)
 
 
 def _credential_arguments(world: dict) -> dict:

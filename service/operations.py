@@ -172,6 +172,17 @@ def set_phases(services: Services, cohort_id: str, phases: Mapping[str, bool]) -
     return services.store.set_phases(cohort_id, dict(phases))
 
 
+def change_phases(services: Services, cohort_id: str, form: Mapping[str, str]) -> Cohort:
+    """What the phase buttons of the trainer page and the console send (templates/_phase_buttons.html):
+    `start=post`, or one `phase` with `open` 1 or 0."""
+    if form.get("start") == "post":
+        return start_post_test(services, cohort_id)
+    phase, wanted = form.get("phase"), form.get("open")
+    if phase not in PHASES or wanted not in ("0", "1"):
+        raise InvalidInput(N_("Choose a test to open or close."), {"phase": N_("pre or post"), "open": N_("1 or 0")})
+    return set_phases(services, cohort_id, {phase: wanted == "1"})
+
+
 def start_post_test(services: Services, cohort_id: str) -> Cohort:
     """The trainer's one action after the training: the pre-test closes as the post-test opens, so a
     late phone cannot take the pre-test after it has seen the training (or the post-test)."""

@@ -190,13 +190,7 @@ def _cohort_page(cohort_id: str, close_error: str | None = None, delete_error: s
 
 @bp.post("/cohorts/<cohort_id>/phases")
 def change_phase(cohort_id: str):
-    if request.form.get("start") == "post":
-        operations.start_post_test(services(), cohort_id)
-        return redirect(url_for("admin.cohort", cohort_id=cohort_id), 303)
-    phase, wanted = request.form.get("phase"), request.form.get("open")
-    if phase not in PHASES or wanted not in ("0", "1"):
-        raise InvalidInput(N_("Choose a test to open or close."), {"phase": "pre or post", "open": "1 or 0"})
-    operations.set_phases(services(), cohort_id, {phase: wanted == "1"})
+    operations.change_phases(services(), cohort_id, request.form)
     return redirect(url_for("admin.cohort", cohort_id=cohort_id), 303)
 
 

@@ -104,14 +104,7 @@ def live_tag(cohort: Cohort, bank: Bank, shown, submissions) -> str:
 @bp.post("/cohorts/<cohort_id>/phases")
 def change_phase(cohort_id: str):
     auth.cohort_for_trainer(cohort_id, request.cookies.get(COOKIE), coordinator_too=False)
-    if request.form.get("start") == "post":
-        operations.start_post_test(services(), cohort_id)
-        return redirect(url_for(".cohort_page", cohort_id=cohort_id), 303)
-    phase = request.form.get("phase", "")
-    wanted = request.form.get("open")
-    if wanted not in ("0", "1"):
-        raise InvalidInput(N_("say whether to open or close"), {"open": N_("1 or 0")})
-    operations.set_phases(services(), cohort_id, {phase: wanted == "1"})
+    operations.change_phases(services(), cohort_id, request.form)
     return redirect(url_for(".cohort_page", cohort_id=cohort_id), 303)
 
 

@@ -55,26 +55,24 @@
     return element.name && (/^[ad]\./.test(element.name) || element.name === "participant_code");
   }
 
-  function save() {
-    var values = {};
+  function values() {
+    var given = {};
     Array.prototype.forEach.call(form.elements, function (element) {
       if (!kept(element)) return;
       if ((element.type === "radio" || element.type === "checkbox") && !element.checked) return;
-      (values[element.name] = values[element.name] || []).push(element.value);
+      (given[element.name] = given[element.name] || []).push(element.value);
     });
-    store({ saved: Date.now(), submission_id: form.elements.submission_id.value, values: values });
+    return given;
+  }
+
+  function save() {
+    store({ saved: Date.now(), submission_id: form.elements.submission_id.value, values: values() });
   }
 
   function differs(saved) {
     // Whether the saved answers are other than what the page shows (a language switch or a
     // prefilled code is no restoring worth a notice).
-    var now = {};
-    Array.prototype.forEach.call(form.elements, function (element) {
-      if (!kept(element)) return;
-      if ((element.type === "radio" || element.type === "checkbox") && !element.checked) return;
-      if (element.type !== "radio" && element.type !== "checkbox" && !element.value) return;
-      (now[element.name] = now[element.name] || []).push(element.value);
-    });
+    var now = values();
     var names = Object.keys(saved.values).filter(function (name) {
       return /^a\./.test(name);
     });
