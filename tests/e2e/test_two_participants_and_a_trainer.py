@@ -101,6 +101,26 @@ def test_two_participants_and_the_trainer_page_that_follows_them(browser, server
     assert len(polled) >= 2
     screenshot(trainer, "story-trainer-uk")
 
+    # Nothing changes now (issue 14): each poll is answered with an empty 304, the page stays as it is,
+    # and each unchanged answer stretches the wait by half (10 s, then 15 s), in the page's own time.
+    trainer.evaluate(
+        """() => { const original = window.fetch; window.pollTimes = [];
+                  window.fetch = (url, options) => {
+                    window.pollTimes.push(Date.now()); return original(url, options); }; }"""
+    )
+
+    def poll_answer():
+        return trainer.expect_response(lambda response: "live.json" in response.url)
+
+    with poll_answer() as unchanged:
+        trainer.clock.run_for(10_500)
+    assert unchanged.value.status == 304 and counts(trainer) == ["2", "2", "2"]
+    with poll_answer() as later:
+        trainer.clock.run_for(16_000)
+    assert later.value.status == 304 and counts(trainer) == ["2", "2", "2"]
+    first, second = trainer.evaluate("window.pollTimes")[-2:]
+    assert 14_900 <= second - first <= 15_100, second - first  # 15 s after a 304, not 10
+
     # A hidden tab stops asking.
     trainer.evaluate(
         """() => { Object.defineProperty(document, 'hidden', {value: true, configurable: true});
