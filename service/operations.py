@@ -377,6 +377,18 @@ class CohortSummary:
     post: int
     paired: int
 
+    @classmethod
+    def of(cls, cohort: Cohort, participants: Mapping[str, set[str]]) -> CohortSummary:
+        """Counted from the phases each participant sent (Store.participant_phases)."""
+        taken = participants.values()
+        pre, post = (sum(phase in phases for phases in taken) for phase in PHASES)
+        return cls(cohort, pre=pre, post=post, paired=sum(len(phases) == len(PHASES) for phases in taken))
+
+
+def cohort_summary(services: Services, cohort: Cohort) -> CohortSummary:
+    """How many took each phase and both (one key-only Query)."""
+    return CohortSummary.of(cohort, services.store.participant_phases(cohort.id))
+
 
 def cohort_page(services: Services, after: str | None = None, limit: int = 20) -> tuple[list[CohortSummary], str]:
     """A page of cohorts, newest first, with counts, and the key of the next page ("" on the last).
@@ -392,15 +404,7 @@ def cohort_page(services: Services, after: str | None = None, limit: int = 20) -
     contexts = [contextvars.copy_context() for _ in cohorts]
     with ThreadPoolExecutor(max_workers=4) as pool:
         taken = list(pool.map(lambda c, cohort: c.run(services.store.participant_phases, cohort.id), contexts, cohorts))
-    rows = [
-        CohortSummary(
-            cohort,
-            pre=sum("pre" in phases for phases in participants.values()),
-            post=sum("post" in phases for phases in participants.values()),
-            paired=sum(len(phases) == 2 for phases in participants.values()),
-        )
-        for cohort, participants in zip(cohorts, taken, strict=True)
-    ]
+    rows = [CohortSummary.of(cohort, participants) for cohort, participants in zip(cohorts, taken, strict=True)]
     return rows, next_key or ""
 
 

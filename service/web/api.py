@@ -16,6 +16,7 @@ from service.exports import ExportQuery
 from service.schemas import api as schemas
 from service.schemas import report as report_schemas
 from service.web import api_export_jobs, api_imports, api_reports, auth, links, services
+from service.web.auth import BEARER
 
 
 class AssessApi(Api):
@@ -48,14 +49,13 @@ class AssessApi(Api):
 banks_bp = Blueprint("banks", __name__, url_prefix="/api/v1/banks", description="Published question banks")
 cohorts_bp = Blueprint("cohorts", __name__, url_prefix="/api/v1/cohorts", description="Cohorts and submissions")
 exports_bp = Blueprint("exports", __name__, url_prefix="/api/v1/exports", description="Anonymized exports")
-BEARER = [{"bearer": []}]
 
 
 def init_app(app: Flask) -> None:
     api = AssessApi(
         app, spec_kwargs={"info": {"description": "See SPEC.md. Errors: {error: {code, message, fields}}."}}
     )
-    api.spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
+    api.spec.components.security_scheme(auth.BEARER_SCHEME, {"type": "http", "scheme": "bearer"})
     for blueprint in (banks_bp, cohorts_bp, exports_bp, api_reports.blp, api_export_jobs.bp, api_imports.blp):
         api.register_blueprint(blueprint)
 

@@ -25,7 +25,7 @@ class Reports(MethodView):
     @blp.arguments(schemas.ReportQuerySchema, location="query")
     @blp.response(200, schemas.ReportSchema, description=DESCRIPTION)
     @blp.alt_response(200, content_type="text/csv", description=DESCRIPTION, example=CSV_EXAMPLE, success=True)
-    @blp.doc(security=[{"bearer": []}])
+    @blp.doc(security=auth.BEARER)
     def get(self, query: dict):
         """The report of one cohort (`cohort_id`), of several pooled (`cohort_id` repeated), or of every
         cohort of a bank version pooled (`bank_id` and `bank_version`). Participants are paired only
