@@ -17,7 +17,7 @@ from flask import Blueprint, current_app, g, make_response, redirect, render_tem
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
-from service import console_sessions, operations
+from service import console_sessions, operations, reports
 from service.domain.console_sessions import LIFETIME_SECONDS
 from service.domain.models import DEFAULT_EXPECTED_PARTICIPANTS
 from service.domain.models import MAX_EXPECTED_PARTICIPANTS as MAX_EXPECTED
@@ -115,7 +115,7 @@ def cohorts():
     after = request.args.get("after") or None
     if after and not _PAGE_KEY.match(after):
         raise InvalidInput(N_("This page of the list does not exist."), {"after": "not a page key"})
-    rows, next_key = operations.cohort_page(services(), after=after, limit=PAGE_SIZE)
+    rows, next_key = reports.cohort_page(services(), after=after, limit=PAGE_SIZE)
     return render_template("admin/cohorts.html", rows=rows, next_key=next_key, first_page=after is None)
 
 
@@ -163,7 +163,7 @@ def cohort(cohort_id: str):
 
 def _cohort_page(cohort_id: str, close_error: str | None = None, delete_error: str | None = None) -> str:
     cohort, bank = operations.find_cohort(services(), cohort_id)
-    counts = operations.cohort_summary(services(), cohort)
+    counts = reports.cohort_summary(services(), cohort)
     participant_url = links.participant_url(cohort.id)
     return render_template(
         "admin/cohort.html",

@@ -10,7 +10,7 @@ from flask.views import MethodView
 from flask_smorest import Api, Blueprint
 from marshmallow import RAISE
 
-from service import operations
+from service import operations, reports, submissions
 from service.errors import N_, CrossSite, NotFound
 from service.exports import ExportQuery
 from service.schemas import api as schemas
@@ -172,7 +172,7 @@ class Submissions(MethodView):
         if links.from_another_site():
             raise CrossSite(N_("This test can only be sent from its own page."))
         cohort, bank = operations.find_cohort(services(), cohort_id)
-        result = operations.submit(
+        result = submissions.submit(
             services(),
             cohort,
             bank,
@@ -201,7 +201,7 @@ class Report(MethodView):
         from service.domain.report import cohort_report
 
         cohort, bank = auth.cohort_for_trainer(cohort_id, auth.bearer_token())
-        report = cohort_report(bank, operations.cohort_submissions(services(), cohort), cohort_id=cohort.id)
+        report = cohort_report(bank, reports.cohort_submissions(services(), cohort), cohort_id=cohort.id)
         return disclose_report(report, services().settings.k_anonymity)
 
 

@@ -7,7 +7,7 @@ from flask import Response
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from service import operations
+from service import reports
 from service.domain import report_table
 from service.schemas import report as schemas
 from service.web import auth, services
@@ -31,7 +31,7 @@ class Reports(MethodView):
         cohort of a bank version pooled (`bank_id` and `bank_version`). Participants are paired only
         within their own cohort. `format=csv` answers one row per figure (UTF-8)."""
         auth.require_evaluator()
-        report = operations.evaluator_report(
+        report = reports.evaluator_report(
             services(),
             cohort_ids=query.get("cohort_id") or (),
             bank_id=query.get("bank_id"),

@@ -12,7 +12,7 @@ from dataclasses import replace
 
 from flask import Blueprint, g, make_response, redirect, render_template, request, url_for
 
-from service import operations
+from service import operations, submissions
 from service.domain.codes import CodeError
 from service.domain.models import PHASES, Bank, Cohort, Submission
 from service.domain.question_order import participant_order
@@ -101,7 +101,7 @@ def submit_test(cohort_id: str):
         state.phase == "pre"
         and remembered_code
         and not request.form.get("new_participant")
-        and remembered_code != operations.first_test_code(services(), cohort, state.submission_id)
+        and remembered_code != submissions.first_test_code(services(), cohort, state.submission_id)
     ):
         # This phone holds someone's code already: a second pre-test would replace it. Ask first.
         return _test_form(cohort, bank, state, ask_new_participant=True), 409
@@ -111,7 +111,7 @@ def submit_test(cohort_id: str):
 def _send(cohort: Cohort, bank: Bank, state: FormState, language: str):
     """Store the submission; the result page and this phone's code cookie, or the form again."""
     try:
-        result = operations.submit(
+        result = submissions.submit(
             services(),
             cohort,
             bank,
@@ -201,7 +201,7 @@ def _history(cohort: Cohort, code: str) -> dict[str, Submission]:
     if not code:
         return {}
     try:
-        return operations.participant_history(services(), cohort, code)
+        return submissions.participant_history(services(), cohort, code)
     except CodeError:
         return {}
 
