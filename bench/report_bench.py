@@ -49,7 +49,7 @@ from moto.dynamodb.models import dynamodb_backends  # noqa: E402
 
 from bench.docs_section import write_section  # noqa: E402
 from bench.simulation import simulated_class  # noqa: E402
-from service import operations  # noqa: E402
+from service import operations, reports  # noqa: E402
 from service.domain.banks import BankRegistry  # noqa: E402
 from service.domain.models import Bank, Cohort, Option, Question, Submission, Topic  # noqa: E402
 from service.domain.report import cohort_report  # noqa: E402
@@ -203,7 +203,7 @@ def on_moto(services, cohorts: dict[int, Cohort]) -> dict[int, dict]:
         for _ in range(FULL_RUNS.get(size, 1)):
             with MotoRecorder() as recorder:
                 started = time.perf_counter()
-                report = operations.evaluator_report(services, cohort_ids=[cohort.id])
+                report = reports.evaluator_report(services, cohort_ids=[cohort.id])
                 totals.append((time.perf_counter() - started) * 1000)
             in_moto.append(recorder.seconds * 1000)
             answers = answers or recorder.answers
@@ -221,7 +221,7 @@ def replayed_ms(settings: Settings, bank: Bank, cohort: Cohort, answers: list, r
     for _ in range(runs):
         replay.rewind()
         started = time.perf_counter()
-        report = operations.evaluator_report(services, cohort_ids=[cohort.id])
+        report = reports.evaluator_report(services, cohort_ids=[cohort.id])
         timings.append((time.perf_counter() - started) * 1000)
         assert report["paired"]["n"] == int(cohort.id.removeprefix("bench"))
     replay.rewind()

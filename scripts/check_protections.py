@@ -114,7 +114,7 @@ REMOVALS = [
     Removal(
         "reports pass through disclosure",
         "the evaluator report (JSON, CSV, CLI) shows every cell",
-        "service/operations.py",
+        "service/reports.py",
         "    report = disclose_report(cohort_report(bank, counted, cohort_id=single), k)",
         "    report = cohort_report(bank, counted, cohort_id=single)",
         ("tests/integration/test_insider_attacks.py",),
@@ -202,7 +202,7 @@ REMOVALS = [
     Removal(
         "closed for good",
         "a closed cohort still takes JSON submissions",
-        "service/operations.py",
+        "service/submissions.py",
         "    if cohort.closed:\n        raise CohortClosed",
         "    if False:\n        raise CohortClosed",
         ("tests/integration/test_cohort_lifecycle.py",),
@@ -210,7 +210,7 @@ REMOVALS = [
     Removal(
         "free text refused",
         "demographic answers stored without checking them against the options",
-        "service/operations.py",
+        "service/submissions.py",
         "    chosen_demographics = _check_demographics(bank, demographics or {})",
         "    chosen_demographics = dict(demographics or {})",
         ("tests/integration/test_nothing_identifying_is_kept.py",),
@@ -307,7 +307,7 @@ REMOVALS = [
     Removal(
         "submissions capped per cohort",
         "a forwarded link or a script fills a class's results without limit",
-        "service/operations.py",
+        "service/submissions.py",
         "    if not store.take_submission_place(cohort.id, submission.phase, cohort.submission_limit):",
         "    if False:",
         ("tests/integration/test_cohort_caps.py",),
@@ -315,7 +315,7 @@ REMOVALS = [
     Removal(
         "a retry takes no second place",
         "each retry of a stored submission uses up a place of the cap",
-        "service/operations.py",
+        "service/submissions.py",
         "    if not created:\n        with contextlib.suppress(ServiceError):\n"
         "            store.give_back_submission_place(cohort.id, submission.phase)\n",
         "",
@@ -348,7 +348,7 @@ REMOVALS = [
     Removal(
         "no codes in logs",
         "the participant code logged with each submission",
-        "service/operations.py",
+        "service/submissions.py",
         'extra={"cohort_id": cohort.id, "phase": phase}',
         'extra={"cohort_id": cohort.id, "phase": phase, "code": code}',
         ("tests/integration/test_logs.py",),
@@ -372,7 +372,7 @@ REMOVALS = [
     Removal(
         "submission id hashed",
         "the client's submission id is stored as it came",
-        "service/operations.py",
+        "service/submissions.py",
         "        submission_id=linkage.submission_id_hash(key, submission_id),",
         "        submission_id=submission_id,",
         ("tests/integration/test_identity_and_erasure.py",),
@@ -380,7 +380,7 @@ REMOVALS = [
     Removal(
         "retry needs the same answers",
         "a replayed submission id gets the stored code whatever it sends",
-        "service/operations.py",
+        "service/submissions.py",
         "    if not created and not linkage.same_answers(stored, phase, checked, chosen_demographics):",
         "    if False:",
         ("tests/integration/test_identity_and_erasure.py",),
@@ -388,7 +388,7 @@ REMOVALS = [
     Removal(
         "random submission ids only",
         "a nil or time-based UUID is taken as a submission id",
-        "service/operations.py",
+        "service/submissions.py",
         "    if not linkage.is_random_uuid(submission_id):",
         "    if False:",
         ("tests/integration/test_identity_and_erasure.py",),

@@ -238,13 +238,13 @@ def report(bank_id, bank_version, cohort_ids, output_format):
     """
     import json
 
-    from service import operations
+    from service import reports
     from service.domain import report_table
     from service.errors import ServiceError
 
     app = _app_on_configured_store()
     try:
-        figures = operations.evaluator_report(
+        figures = reports.evaluator_report(
             app.extensions["assess"], cohort_ids=cohort_ids, bank_id=bank_id, bank_version=bank_version
         )
     except ServiceError as error:
@@ -273,7 +273,7 @@ def room_commands():
 @click.option("--close", is_flag=True, help="Close the chosen cohorts for good first (no more answers on the laptop).")
 def room_upload(to, admin_token, data_option, cohort_ids, close):
     """Send this laptop's closed cohorts, with every submission, to a deployment (run again to resume)."""
-    from service import local, operations, room
+    from service import local, operations, reports, room
     from service.app import create_app
 
     data_dir = local.data_dir_from(data_option)
@@ -285,7 +285,7 @@ def room_upload(to, admin_token, data_option, cohort_ids, close):
     except local.LocalSetupError as error:
         raise click.ClickException(str(error)) from None
     services = create_app().extensions["assess"]
-    chosen = operations.select_cohorts(services, cohort_ids=cohort_ids)
+    chosen = reports.select_cohorts(services, cohort_ids=cohort_ids)
     if cohort_ids and len(chosen) < len(set(cohort_ids)):
         raise click.ClickException(
             "no such cohort on this laptop: " + ", ".join(sorted(set(cohort_ids) - {c.id for c in chosen}))

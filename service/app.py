@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from pathlib import Path
 
 from flask import Flask, jsonify
 
@@ -22,7 +21,6 @@ from service.settings import Settings
 from service.store.dynamodb import Store, dynamodb_client, end_request_budget, start_request_budget
 from service.web import compiled_locales, compiled_templates, errors, formatting, i18n, observe, pages, security
 
-PACKAGE = Path(__file__).resolve().parent
 API_PREFIX = "/api/"
 
 
@@ -39,9 +37,9 @@ def create_app(
         banks = load_published(settings.banks_dir)
     if store is None:
         store = Store(dynamodb_client(settings.region, settings.dynamodb_endpoint), settings.table_name)
-    app_services = Services(settings=settings, store=store, banks=banks, **({"clock": clock} if clock else {}))
+    services = Services(settings=settings, store=store, banks=banks, **({"clock": clock} if clock else {}))
 
-    app = _flask_app(app_services)
+    app = _flask_app(services)
     from service.web import admin, participant, trainer
 
     app.register_blueprint(participant.bp)
@@ -53,7 +51,7 @@ def create_app(
     def healthz():
         return jsonify(status="ok")
 
-    api = ApiOnFirstUse(app.wsgi_app, lambda: _api_app(app_services))
+    api = ApiOnFirstUse(app.wsgi_app, lambda: _api_app(services))
     app.wsgi_app = api
     app.extensions["assess.api"] = api
     return app
@@ -64,8 +62,8 @@ def api_app(app: Flask) -> Flask:
     return app.extensions["assess.api"].app()
 
 
-def _api_app(app_services: Services) -> Flask:
-    app = _flask_app(app_services, static_folder=None)
+def _api_app(services: Services) -> Flask:
+    app = _flask_app(services, static_folder=None)
     app.config.update(
         API_TITLE="Pre/post training knowledge assessment",
         API_VERSION="v1",
@@ -82,17 +80,17 @@ def _api_app(app_services: Services) -> Flask:
     return app
 
 
-def _flask_app(app_services: Services, **options) -> Flask:
+def _flask_app(services: Services, **options) -> Flask:
     """A Flask app with what every response needs: settings, languages, headers, budgets (the error
     handlers go in last, after the blueprints, so that no extension's own handlers replace them)."""
     app = Flask(__name__, **options)
-    settings = app_services.settings
+    settings = services.settings
     app.config.update(
         MAX_CONTENT_LENGTH=settings.max_body_bytes,
         MAX_FORM_MEMORY_SIZE=settings.max_body_bytes,
         JSON_SORT_KEYS=False,
     )
-    app.extensions["assess"] = app_services
+    app.extensions["assess"] = services
     observe.init_app(app)
     i18n.init_app(app)
     security.init_app(app)

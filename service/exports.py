@@ -14,7 +14,8 @@ from datetime import date
 from service import catalogs
 from service.errors import ExportTooLarge
 from service.observability import logger
-from service.operations import Services, now_to_the_minute, select_cohorts
+from service.operations import Services, now_to_the_minute
+from service.reports import select_cohorts
 from service.settings import Settings
 
 KINDS = ("submissions", "participants")

@@ -97,7 +97,6 @@ class Settings:
     retention_days: int = 730  # items are deleted by DynamoDB's TTL this long after they were written
     max_body_bytes: int = 64 * 1024
     trusted_proxies: int = 0
-    demo_cohort_id: str | None = None
     regions: tuple[str, ...] = UKRAINIAN_REGIONS
     # Exports past one response's limits (service/export_jobs.py, docs/deploy.md).
     export_bucket: str | None = None

@@ -4,6 +4,9 @@ cell ("Questions!H14: no Ukrainian text for option c"), all at once.
 The friendly checks here cover what people get wrong in a spreadsheet; whatever they miss, the
 bank rules of `service.domain.banks` still catch, and those problems are mapped back to the cell
 the value came from.
+
+Over 400 lines on purpose: one pass over one workbook, each sheet's checks next to the cell
+mapping they report through; the layout of the sheets is apart (layout.py).
 """
 
 from __future__ import annotations

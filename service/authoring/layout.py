@@ -228,7 +228,6 @@ DEMOGRAPHIC_COLUMNS = (
     ),
 )
 
-SHEET_COLUMNS = {QUESTIONS: QUESTION_COLUMNS, DEMOGRAPHICS: DEMOGRAPHIC_COLUMNS}
 _LANGUAGE_SUFFIX = re.compile(r"^(.*?)\s*\(\s*([A-Za-z]{2,3}(?:[_-][A-Za-z0-9]{2,8})?)\s*\)\s*$")
 
 

@@ -21,7 +21,17 @@ from service.domain.anonymity import SUPPRESSED, Suppression
 from service.domain.csv_cells import spreadsheet_cell
 from service.domain.models import Bank, Cohort, Submission
 
-__all__ = ["SUPPRESSED", "CohortData", "Export", "participant_export", "submission_export"]
+__all__ = [
+    "CohortData",
+    "Export",
+    "export_metadata",
+    "metadata_headers",
+    "participant_export",
+    "pseudonym",
+    "submission_export",
+    "to_csv",
+    "to_jsonl",
+]
 
 BASE_COLUMNS = [
     "pseudonym",

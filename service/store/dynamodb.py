@@ -3,6 +3,9 @@ the cohorts index (docs/data-model.md lists them); nothing here scans the table.
 
 It turns botocore errors into the service's own: a failed condition into Conflict or NotFound, and
 throttling, 5xx answers and timeouts (after botocore's own retries) into Unavailable.
+
+Over 400 lines on purpose: it is the one class that knows the table's keys and conditions, and
+splitting its access patterns apart would spread that knowledge (items.py already holds the mapping).
 """
 
 from __future__ import annotations

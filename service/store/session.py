@@ -4,10 +4,10 @@ again; sharing one saves about a hundred milliseconds of every Lambda cold start
 
 The SSM client reads one parameter at start (the secrets) and nothing else, yet botocore would
 load and build all of SSM's ~150 operations for it (~20 ms of a cold start's CPU). When the package
-is built, serverless/prebuild.py writes a copy of SSM's service model holding only GetParameter
+is built, service/coldstart.py (trim_service_models) writes a copy of SSM's service model holding only GetParameter
 into `botocore_models/`, which this session searches first; without that folder (development,
 tests) botocore's full model is used. Calling any other SSM operation through this session on
-Lambda would fail: add it to prebuild's list first.
+Lambda would fail: add it to coldstart.KEPT_OPERATIONS first.
 """
 
 from __future__ import annotations

@@ -17,14 +17,15 @@ from flask import Blueprint, current_app, g, make_response, redirect, render_tem
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
-from service import console_sessions, operations
+from service import console_sessions, operations, reports
 from service.domain.console_sessions import LIFETIME_SECONDS
-from service.domain.models import DEFAULT_EXPECTED_PARTICIPANTS, PHASES
+from service.domain.models import DEFAULT_EXPECTED_PARTICIPANTS
 from service.domain.models import MAX_EXPECTED_PARTICIPANTS as MAX_EXPECTED
 from service.domain.text import HIDDEN_CHARACTER_MESSAGE, hidden_character
 from service.errors import N_, Forbidden, InvalidInput, NotFound
 from service.observability import logger
 from service.web import auth, i18n, links, services, validation_messages
+from service.web.errors import with_retry_after
 from service.web.login_throttle import LoginThrottle
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -54,14 +55,6 @@ def require_session():
     return None
 
 
-@bp.after_request
-def remember_language(response):
-    chosen = request.args.get("lang")
-    if chosen in i18n.LANGUAGES:
-        response.set_cookie(i18n.COOKIE, chosen, max_age=365 * 86400, samesite="Lax", secure=request.is_secure)
-    return response
-
-
 @bp.context_processor
 def console_context():
     session = g.get("admin_session")
@@ -86,9 +79,7 @@ def login():
             "Too many wrong tokens. Try again in %(num)s seconds.",
             wait,
         )
-        response = make_response(render_template("admin/login.html", error=message), 429)
-        response.headers["Retry-After"] = str(wait)
-        return response
+        return with_retry_after(make_response(render_template("admin/login.html", error=message), 429), wait)
     if not auth.is_coordinator(request.form.get("token", "").strip()):
         throttle.failed()
         logger.info("console login refused")
@@ -124,7 +115,7 @@ def cohorts():
     after = request.args.get("after") or None
     if after and not _PAGE_KEY.match(after):
         raise InvalidInput(N_("This page of the list does not exist."), {"after": "not a page key"})
-    rows, next_key = operations.cohort_page(services(), after=after, limit=PAGE_SIZE)
+    rows, next_key = reports.cohort_page(services(), after=after, limit=PAGE_SIZE)
     return render_template("admin/cohorts.html", rows=rows, next_key=next_key, first_page=after is None)
 
 
@@ -172,9 +163,7 @@ def cohort(cohort_id: str):
 
 def _cohort_page(cohort_id: str, close_error: str | None = None, delete_error: str | None = None) -> str:
     cohort, bank = operations.find_cohort(services(), cohort_id)
-    taken = services().store.participant_phases(cohort.id).values()
-    counts = {phase: sum(phase in phases for phases in taken) for phase in PHASES}
-    counts["paired"] = sum(len(phases) == 2 for phases in taken)
+    counts = reports.cohort_summary(services(), cohort)
     participant_url = links.participant_url(cohort.id)
     return render_template(
         "admin/cohort.html",

@@ -10,12 +10,13 @@ from flask.views import MethodView
 from flask_smorest import Api, Blueprint
 from marshmallow import RAISE
 
-from service import operations
+from service import operations, reports, submissions
 from service.errors import N_, CrossSite, NotFound
 from service.exports import ExportQuery
 from service.schemas import api as schemas
 from service.schemas import report as report_schemas
 from service.web import api_export_jobs, api_imports, api_reports, auth, links, services
+from service.web.auth import BEARER
 
 
 class AssessApi(Api):
@@ -48,14 +49,13 @@ class AssessApi(Api):
 banks_bp = Blueprint("banks", __name__, url_prefix="/api/v1/banks", description="Published question banks")
 cohorts_bp = Blueprint("cohorts", __name__, url_prefix="/api/v1/cohorts", description="Cohorts and submissions")
 exports_bp = Blueprint("exports", __name__, url_prefix="/api/v1/exports", description="Anonymized exports")
-BEARER = [{"bearer": []}]
 
 
 def init_app(app: Flask) -> None:
     api = AssessApi(
         app, spec_kwargs={"info": {"description": "See SPEC.md. Errors: {error: {code, message, fields}}."}}
     )
-    api.spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
+    api.spec.components.security_scheme(auth.BEARER_SCHEME, {"type": "http", "scheme": "bearer"})
     for blueprint in (banks_bp, cohorts_bp, exports_bp, api_reports.blp, api_export_jobs.bp, api_imports.blp):
         api.register_blueprint(blueprint)
 
@@ -172,7 +172,7 @@ class Submissions(MethodView):
         if links.from_another_site():
             raise CrossSite(N_("This test can only be sent from its own page."))
         cohort, bank = operations.find_cohort(services(), cohort_id)
-        result = operations.submit(
+        result = submissions.submit(
             services(),
             cohort,
             bank,
@@ -201,7 +201,7 @@ class Report(MethodView):
         from service.domain.report import cohort_report
 
         cohort, bank = auth.cohort_for_trainer(cohort_id, auth.bearer_token())
-        report = cohort_report(bank, operations.cohort_submissions(services(), cohort), cohort_id=cohort.id)
+        report = cohort_report(bank, reports.cohort_submissions(services(), cohort), cohort_id=cohort.id)
         return disclose_report(report, services().settings.k_anonymity)
 
 

@@ -16,17 +16,18 @@ from service.errors import N_, ExportTooLarge, NotFound
 from service.exports import ExportFile, ExportQuery
 from service.store.export_files import LocalExportFiles, job_key
 from service.web import auth, links, services
+from service.web.auth import BEARER
+from service.web.errors import with_retry_after
 
 bp = Blueprint("export_jobs", __name__, url_prefix="/api/v1/exports", description="Large exports as jobs")
-BEARER = [{"bearer": []}]
 
 
 def init_app(app: Flask) -> None:
     """The app's export jobs: started on the export function on AWS, in a thread locally."""
-    app_services = app.extensions["assess"]
+    services = app.extensions["assess"]
 
     def build(query: ExportQuery) -> ExportFile:
-        return exports.build_export(app_services, query)
+        return exports.build_export(services, query)
 
     def run_locally(job_id: str) -> None:
         # A failure is logged and stored as the job's status by run_job; on AWS it also fails the
@@ -34,7 +35,7 @@ def init_app(app: Flask) -> None:
         with contextlib.suppress(Exception):
             export_jobs.run_job(jobs, job_id, build)
 
-    jobs = export_jobs.ExportJobs(app_services.settings, run_locally=run_locally)
+    jobs = export_jobs.ExportJobs(services.settings, run_locally=run_locally)
     app.extensions["assess.export_jobs"] = jobs
 
 
@@ -45,13 +46,12 @@ def jobs() -> export_jobs.ExportJobs:
 def export_or_job(query: ExportQuery) -> Response:
     """The export itself when it fits in one response, else 202 and a job that builds it."""
     jobs().delete_expired_files()
-    app_services = services()
-    settings = app_services.settings
-    if exports.estimate_rows(app_services, query) > settings.export_sync_max_rows:
+    settings = services().settings
+    if exports.estimate_rows(services(), query) > settings.export_sync_max_rows:
         return _accepted(export_jobs.create_job(jobs(), query))
     try:
         export_file = export_jobs.check_sync_size(
-            exports.build_export(app_services, query, max_rows=settings.export_sync_max_rows), settings
+            exports.build_export(services(), query, max_rows=settings.export_sync_max_rows), settings
         )
     except ExportTooLarge:
         return _accepted(export_jobs.create_job(jobs(), query))
@@ -89,9 +89,7 @@ class ExportJob(MethodView):
                 "expires_in": seconds,
             }
         response = jsonify(body)
-        if status.status == "pending":
-            response.headers["Retry-After"] = "5"
-        return response
+        return with_retry_after(response) if status.status == "pending" else response
 
 
 @bp.route("/files/<job_id>/<filename>")

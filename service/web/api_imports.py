@@ -9,11 +9,11 @@ from flask_smorest import Blueprint
 from service import imports
 from service.schemas import api as schemas
 from service.web import auth, services
+from service.web.auth import BEARER
 
 blp = Blueprint(
     "imports", __name__, url_prefix="/api/v1/imports/cohorts", description="Cohorts uploaded from a room (coordinator)"
 )
-BEARER = [{"bearer": []}]
 
 
 @blp.route("/<cohort_id>")

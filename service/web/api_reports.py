@@ -7,7 +7,7 @@ from flask import Response
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from service import operations
+from service import reports
 from service.domain import report_table
 from service.schemas import report as schemas
 from service.web import auth, services
@@ -25,13 +25,13 @@ class Reports(MethodView):
     @blp.arguments(schemas.ReportQuerySchema, location="query")
     @blp.response(200, schemas.ReportSchema, description=DESCRIPTION)
     @blp.alt_response(200, content_type="text/csv", description=DESCRIPTION, example=CSV_EXAMPLE, success=True)
-    @blp.doc(security=[{"bearer": []}])
+    @blp.doc(security=auth.BEARER)
     def get(self, query: dict):
         """The report of one cohort (`cohort_id`), of several pooled (`cohort_id` repeated), or of every
         cohort of a bank version pooled (`bank_id` and `bank_version`). Participants are paired only
         within their own cohort. `format=csv` answers one row per figure (UTF-8)."""
         auth.require_evaluator()
-        report = operations.evaluator_report(
+        report = reports.evaluator_report(
             services(),
             cohort_ids=query.get("cohort_id") or (),
             bank_id=query.get("bank_id"),

@@ -12,6 +12,10 @@ from service.domain.models import Bank, Cohort
 from service.errors import N_, NotFound, Unauthorized
 from service.web import services
 
+# The OpenAPI security requirement of every route that takes a token (api.py declares the scheme).
+BEARER_SCHEME = "bearer"
+BEARER = [{BEARER_SCHEME: []}]
+
 
 def bearer_token() -> str | None:
     scheme, _, token = request.headers.get("Authorization", "").partition(" ")

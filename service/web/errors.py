@@ -76,8 +76,12 @@ def error_response(status: int, code: str, message: str, fields: dict | None = N
     else:
         response = make_response(render_template("error.html", status=status, message=message))
     response.status_code = status
-    if status == 503:
-        response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return with_retry_after(response) if status == 503 else response
+
+
+def with_retry_after(response, seconds: int = RETRY_AFTER_SECONDS):
+    """`response` telling the client when to ask again (a 503, a throttled login, a pending job)."""
+    response.headers["Retry-After"] = str(seconds)
     return response
 
 

@@ -7,43 +7,22 @@ server-side check, so it works without JavaScript); "send without these answers"
 
 from __future__ import annotations
 
-import hashlib
-import random
-import re
-import unicodedata
 import uuid
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 
 from flask import Blueprint, g, make_response, redirect, render_template, request, url_for
-from flask_babel import gettext
-from markupsafe import Markup, escape
 
-from service import operations
+from service import operations, submissions
 from service.domain.codes import CodeError
-from service.domain.models import PHASES, Bank, Cohort, Question, Submission
+from service.domain.models import PHASES, Bank, Cohort, Submission
+from service.domain.question_order import participant_order
 from service.errors import N_, AlreadySent, CrossSite, InvalidInput, ServiceError, Unavailable
 from service.web import i18n, links, services
-from service.web.errors import RETRY_AFTER_SECONDS, status_of, translated_message
+from service.web.errors import status_of, translated_message, with_retry_after
+from service.web.participant_form import FormState, ShownError, kept_fields, read_form
 
 bp = Blueprint("participant", __name__)
 CODE_COOKIE_DAYS = 120
-_KEPT_FIELD = re.compile(
-    r"^(submission_id|phase|lang|participant_code|check_unanswered|anyway|new_participant|[ad]\.[A-Za-z0-9_-]{1,64})$"
-)
-_MAX_KEPT_FIELDS = 600
-_MAX_VALUES_PER_FIELD = 26
-_MAX_VALUE_LENGTH = 64
-
-
-@dataclass
-class FormState:
-    """What the participant has filled in so far, to render the form again after a failure."""
-
-    submission_id: str
-    phase: str
-    answers: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    participant_code: str = ""
-    demographics: dict[str, str] = field(default_factory=dict)
 
 
 @bp.get("/c/<cohort_id>")
@@ -67,15 +46,7 @@ def test_page(cohort_id: str):
     state = FormState(submission_id=_form_id(cohort), phase=phase, participant_code=code)
     response = make_response(_test_form(cohort, bank, state, already_sent=phase == "pre" and bool(remembered_code)))
     if cohort.shuffle:  # keeps the submission id, and so the order, across reloads until it is sent
-        response.set_cookie(
-            _form_cookie(cohort.id),
-            state.submission_id,
-            max_age=86400,
-            path=links.cookie_path(f"/c/{cohort.id}"),
-            httponly=True,
-            samesite="Lax",
-            secure=request.is_secure,
-        )
+        _set_cookie(response, cohort, _form_cookie(cohort.id), state.submission_id, days=1)
     return response
 
 
@@ -101,7 +72,9 @@ def submit_test(cohort_id: str):
     if cohort.closed:
         _choose_language(cohort, bank)
         return _ended_page(cohort, bank)
-    state, problems = _read_form(bank, cohort)
+    remembered_code = request.cookies.get(_code_cookie(cohort.id), "")
+    default_phase = _choose_phase(cohort, None, remembered_code) or PHASES[0]
+    state, problems = read_form(request.form, bank, new_id=_form_id(cohort), default_phase=default_phase)
     if links.from_another_site():
         # A form on another site posting here (auto-submitted): refused, and no code cookie changes.
         _choose_language(cohort, bank)
@@ -124,17 +97,21 @@ def submit_test(cohort_id: str):
         return _test_form(cohort, bank, state, point_out_unanswered=True)
     if request.form.get("lost_code"):
         state = replace(state, participant_code="")
-    remembered_code = request.cookies.get(_code_cookie(cohort.id), "")
     if (
         state.phase == "pre"
         and remembered_code
         and not request.form.get("new_participant")
-        and remembered_code != operations.first_test_code(services(), cohort, state.submission_id)
+        and remembered_code != submissions.first_test_code(services(), cohort, state.submission_id)
     ):
         # This phone holds someone's code already: a second pre-test would replace it. Ask first.
         return _test_form(cohort, bank, state, ask_new_participant=True), 409
+    return _send(cohort, bank, state, language)
+
+
+def _send(cohort: Cohort, bank: Bank, state: FormState, language: str):
+    """Store the submission; the result page and this phone's code cookie, or the form again."""
     try:
-        result = operations.submit(
+        result = submissions.submit(
             services(),
             cohort,
             bank,
@@ -151,39 +128,10 @@ def submit_test(cohort_id: str):
     except ServiceError as error:
         return _with_retry_after(make_response(_test_form(cohort, bank, state, error=error), status_of(error)))
     response = make_response(_result_page(cohort, bank, result.submission, result.participant_code, result.pre))
-    response.set_cookie(
-        _code_cookie(cohort.id),
-        result.participant_code,
-        max_age=CODE_COOKIE_DAYS * 86400,
-        path=links.cookie_path(f"/c/{cohort.id}"),
-        httponly=True,
-        samesite="Lax",
-        secure=request.is_secure,
-    )
+    _set_cookie(response, cohort, _code_cookie(cohort.id), result.participant_code, days=CODE_COOKIE_DAYS)
     if cohort.shuffle:
-        response.delete_cookie(_form_cookie(cohort.id), path=links.cookie_path(f"/c/{cohort.id}"))
+        _set_cookie(response, cohort, _form_cookie(cohort.id), "", days=0)
     return response
-
-
-@dataclass(frozen=True)
-class ShownError:
-    """An error as the form shows it, its field problems translated here and escaped. The template
-    passes them through `_()`, which marks its argument safe (a catalog's text is trusted markup), so
-    nothing that came with the request (an option id, a field name) may reach it unescaped."""
-
-    code: str
-    message: Markup
-    fields: dict[Markup, Markup]
-
-    @classmethod
-    def of(cls, error: ServiceError) -> ShownError:
-        fields = {escape(name): _as_shown(problem) for name, problem in error.fields.items()}
-        return cls(error.code, escape(translated_message(error)), fields)
-
-
-def _as_shown(message: str) -> Markup:
-    # `_()` in a template also %-formats what it returns: a '%' in what was sent would crash it.
-    return escape(gettext(message)).replace("%", "%%")
 
 
 def _ended_page(cohort: Cohort, bank: Bank):
@@ -200,7 +148,7 @@ def _test_form(
     already_sent: bool = False,
     ask_new_participant: bool = False,
 ):
-    questions = participant_order(cohort, bank, state.submission_id)
+    questions = participant_order(bank, cohort.shuffle, state.submission_id)
     unanswered = []
     if point_out_unanswered:
         unanswered = [(number, q) for number, q in enumerate(questions, 1) if q.id not in state.answers]
@@ -212,7 +160,6 @@ def _test_form(
         questions=questions,
         state=state,
         error=ShownError.of(error) if error else None,
-        error_message=translated_message(error) if error else "",
         unanswered=unanswered,
         unanswered_ids={question.id for _, question in unanswered},
         already_sent=already_sent,
@@ -225,22 +172,14 @@ def _test_form(
 def _retry_page(error: Unavailable):
     """The database did not answer before we knew the test: every posted field goes back in hidden
     inputs behind a retry button, so nothing the participant answered is lost (nothing was stored)."""
-    kept = [
-        (name, value)
-        for name, values in request.form.lists()
-        if _KEPT_FIELD.match(name)
-        for value in values[:_MAX_VALUES_PER_FIELD]
-        if len(value) <= _MAX_VALUE_LENGTH
-    ][:_MAX_KEPT_FIELDS]
     status = status_of(error)
-    page = render_template("participant/retry.html", message=translated_message(error), fields=kept, status=status)
+    fields = kept_fields(request.form)
+    page = render_template("participant/retry.html", message=translated_message(error), fields=fields, status=status)
     return _with_retry_after(make_response(page, status))
 
 
 def _with_retry_after(response):
-    if response.status_code == 503:
-        response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
-    return response
+    return with_retry_after(response) if response.status_code == 503 else response
 
 
 def _result_page(cohort: Cohort, bank: Bank, submission: Submission, code: str, pre: Submission | None):
@@ -262,20 +201,9 @@ def _history(cohort: Cohort, code: str) -> dict[str, Submission]:
     if not code:
         return {}
     try:
-        return operations.participant_history(services(), cohort, code)
+        return submissions.participant_history(services(), cohort, code)
     except CodeError:
         return {}
-
-
-def participant_order(cohort: Cohort, bank: Bank, submission_id: str) -> list[Question]:
-    """The questions (and their options) in the order this participant sees them: the bank's order,
-    or, when the cohort shuffles, an order seeded from the submission id, so that a reload or a
-    failed submit shows the same order. Answers are by id, so scoring and exports never see it."""
-    if not cohort.shuffle:
-        return list(bank.questions)
-    seeded = random.Random(int.from_bytes(hashlib.sha256(submission_id.encode()).digest()[:8], "big"))
-    questions = seeded.sample(bank.questions, len(bank.questions))
-    return [replace(q, options=tuple(seeded.sample(q.options, len(q.options)))) for q in questions]
 
 
 def _form_id(cohort: Cohort) -> str:
@@ -290,48 +218,6 @@ def _form_id(cohort: Cohort) -> str:
 
 def _form_cookie(cohort_id: str) -> str:
     return f"form_{cohort_id}"
-
-
-def _read_form(bank: Bank, cohort: Cohort) -> tuple[FormState, dict[str, str]]:
-    """What the form holds, and what is wrong with how it was sent (a control field missing, not
-    valid or sent twice: not something the page itself sends). Hidden characters (controls, bidi
-    overrides, zero-width spaces) are dropped from the typed code, like its spaces and dashes."""
-    form = request.form
-    problems = {
-        name: N_("sent more than once")
-        for name in ("submission_id", "phase", "lang", "participant_code", *(f"d.{d.id}" for d in bank.demographics))
-        if len(form.getlist(name)) > 1
-    }
-    try:
-        submission_id = str(uuid.UUID(form.get("submission_id", "")))
-    except ValueError:
-        submission_id = _form_id(cohort)
-        problems.setdefault("submission_id", N_("missing or not valid"))
-    phase = form.get("phase")
-    if phase not in PHASES:
-        problems.setdefault("phase", N_("missing or not valid"))
-        phase = _choose_phase(cohort, None, request.cookies.get(_code_cookie(cohort.id), "")) or PHASES[0]
-    answers = {}
-    for question in bank.questions:
-        # An option id with anything odd in it is no option of ours: scoring refuses it.
-        picked = tuple(value[:_MAX_VALUE_LENGTH] for value in form.getlist(f"a.{question.id}"))
-        if picked:
-            answers[question.id] = picked
-    demographics = {d.id: form.get(f"d.{d.id}", "") for d in bank.demographics if form.get(f"d.{d.id}")}
-    state = FormState(
-        submission_id=submission_id,
-        phase=phase,
-        answers=answers,
-        participant_code=_visible(form.get("participant_code", "")).strip()[:20],
-        demographics=demographics,
-    )
-    return state, problems
-
-
-def _visible(text: str) -> str:
-    """`text` without control and format characters (U+202E, U+200B, ...): none belongs in a code
-    (pasting one from a chat app may bring some), and shown again they could reorder or hide text."""
-    return "".join(ch for ch in text if unicodedata.category(ch) not in ("Cc", "Cf"))
 
 
 def _choose_language(cohort: Cohort, bank: Bank) -> str:
@@ -350,6 +236,15 @@ def _choose_phase(cohort: Cohort, asked: str | None, remembered_code: str) -> st
     if len(open_phases) == 2:
         return "post" if remembered_code else "pre"
     return open_phases[0] if open_phases else None
+
+
+def _set_cookie(response, cohort: Cohort, name: str, value: str, days: int) -> None:
+    """One of this cohort's phone cookies (its code, its form's id): only its pages see it, no script
+    reads it, and it comes along when a link to the test is opened from a chat app (Lax); 0 days ends it."""
+    path = links.cookie_path(f"/c/{cohort.id}")
+    response.set_cookie(
+        name, value, max_age=days * 86400, path=path, httponly=True, samesite="Lax", secure=request.is_secure
+    )
 
 
 def _code_cookie(cohort_id: str) -> str:

@@ -18,7 +18,7 @@ import re
 from flask import Blueprint, g, jsonify, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from service import operations
+from service import operations, reports
 from service.domain.models import MAX_EXPECTED_PARTICIPANTS, PHASES, Bank, Cohort
 from service.errors import N_, InvalidInput
 from service.web import auth, formatting, i18n, links, services
@@ -69,7 +69,7 @@ def live(cohort_id: str):
     """What the page's script swaps in while a phase is open: the report and the page's live parts,
     rendered here so that plural forms and number formats stay server-side."""
     cohort, bank = _trainer_cohort(cohort_id)
-    live = operations.live_submissions(services(), cohort)
+    live = reports.live_submissions(services(), cohort)
     tag = live_tag(cohort, bank, *live)
     if request.if_none_match.contains(tag):
         # Nothing the view shows has changed: no report, no charts, no body (docs/performance.md).
@@ -144,7 +144,7 @@ def _live_context(cohort: Cohort, bank: Bank, live=None) -> dict:
     from service.domain.report import cohort_report
     from service.web import charts
 
-    shown, submissions = live if live is not None else operations.live_submissions(services(), cohort)
+    shown, submissions = live if live is not None else reports.live_submissions(services(), cohort)
     k = services().settings.k_anonymity
     report = disclose_report(cohort_report(bank, shown, cohort_id=cohort.id), k)
     report["submitted"] = submission_counts(submissions)

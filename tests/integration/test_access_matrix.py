@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from service import operations
+from service import operations, submissions
 from service.app import api_app, create_app
 from service.domain.banks import BankRegistry
 from service.settings import Settings
@@ -203,7 +203,7 @@ def world(matrix_app) -> World:
     this = operations.create_cohort(services, **small, label="This", region="Київська область")
     other = operations.create_cohort(services, **small, label="Other", region="Львівська область")
     cohort, bank = operations.find_cohort(services, this.cohort.id)
-    taken = operations.submit(
+    taken = submissions.submit(
         services, cohort, bank, submission_id=str(uuid.uuid4()), phase="pre", language="uk", answers={"q1": ["a"]}
     )
     return World(matrix_app, this.cohort.id, this.trainer_token, other.trainer_token, taken.participant_code)

@@ -78,7 +78,7 @@ def test_banks_check_fails_naming_a_changed_published_file(tmp_path):
 @pytest.fixture
 def reported_cohort(runner, settings, store):
     """A cohort of the demonstration bank with two participants, one of whom came back."""
-    from service import operations
+    from service import operations, submissions
     from service.app import create_app
 
     services = create_app(settings, store=store).extensions["assess"]
@@ -91,11 +91,11 @@ def reported_cohort(runner, settings, store):
     wrong = {q.id: [next(o.id for o in q.options if not o.correct)] for q in half}
     codes = []
     for answers in (right, wrong):
-        result = operations.submit(
+        result = submissions.submit(
             services, cohort, bank, submission_id=str(uuid.uuid4()), phase="pre", language="uk", answers=answers
         )
         codes.append(result.participant_code)
-    operations.submit(
+    submissions.submit(
         services,
         cohort,
         bank,

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from service import operations
+from service import operations, submissions
 from service.app import create_app
 from service.settings import Settings
 from tests.conftest import ADMIN, ENVIRONMENT, EVALUATOR
@@ -72,7 +72,7 @@ def seed(app, monkeypatch) -> list[Person]:
             pre_day = f"2026-05-{day + (rng.random() < 0.05):02d}"  # a few arrive a day late
             monkeypatch.setattr(operations, "now_to_the_minute", lambda d=pre_day: f"{d}T09:{rng.randrange(60):02d}Z")
             demographics = {"role": role} | ({"experience": experience} if experience else {})
-            pre = operations.submit(
+            pre = submissions.submit(
                 services,
                 cohort,
                 bank,
@@ -87,7 +87,7 @@ def seed(app, monkeypatch) -> list[Person]:
                 post_language = language if rng.random() < 0.97 else ("en" if language == "uk" else "uk")
                 post_day = f"2026-05-{day + 2:02d}"
                 monkeypatch.setattr(operations, "now_to_the_minute", lambda d=post_day: f"{d}T16:00Z")
-                operations.submit(
+                submissions.submit(
                     services,
                     cohort,
                     bank,

@@ -144,15 +144,15 @@ def test_the_command_line_asks_before_it_deletes_unless_told_yes(small_client, c
 
 
 def test_after_closing_no_code_can_be_tested_against_the_stored_hashes(small_app, small_client, cohort, dynamodb):
-    from service import operations
+    from service import submissions
 
     body = {"submission_id": str(uuid.uuid4()), "phase": "pre", "language": "uk", "answers": ANSWERS}
     code = submit(small_client, cohort["cohort_id"], body).json["participant_code"]
     services = small_app.extensions["assess"]
     opened = services.store.get_cohort(cohort["cohort_id"])
-    assert operations.participant_history(services, opened, code)  # while open, the code finds its test
+    assert submissions.participant_history(services, opened, code)  # while open, the code finds its test
     assert small_client.post(f"/api/v1/cohorts/{cohort['cohort_id']}/close", headers=ADMIN).status_code == 200
     closed = services.store.get_cohort(cohort["cohort_id"])
     assert closed.linkage_salt is None
-    assert operations.participant_history(services, closed, code) == {}  # the key is gone, for everyone
+    assert submissions.participant_history(services, closed, code) == {}  # the key is gone, for everyone
     assert small_client.get(f"/api/v1/reports?cohort_id={cohort['cohort_id']}", headers=EVALUATOR).status_code == 200

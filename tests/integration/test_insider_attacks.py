@@ -14,7 +14,7 @@ from collections import defaultdict
 
 import pytest
 
-from service import operations
+from service import operations, submissions
 from service.app import create_app
 from service.settings import Settings
 from tests.conftest import ADMIN, ENVIRONMENT, EVALUATOR
@@ -54,7 +54,7 @@ class Room:
         code, scores = None, {}
         for phase in phases:
             self.cohort, self.bank = operations.find_cohort(self.services, self.id)
-            result = operations.submit(
+            result = submissions.submit(
                 self.services,
                 self.cohort,
                 self.bank,

@@ -134,3 +134,18 @@ def test_hostile_text_is_never_reflected_unescaped(small_client, cohort):
     page = small_client.post(f"/c/{cohort_id}", data=fields | {"participant_code": "<script>alert(1)</script>"})
     assert "<script>alert" not in page.text
     assert page.status_code == 422
+
+
+def test_a_form_error_is_translated_once_and_shown_as_text(small_app):
+    from flask import render_template_string
+
+    from service.errors import N_, InvalidInput
+    from service.web.participant_form import ShownError
+
+    problems = {"submission_id": N_("missing or not valid"), "a.q1": "100% <b>sure</b>"}
+    with small_app.test_request_context("/?lang=uk"):
+        shown = ShownError.of(InvalidInput(N_("the form did not arrive as the page sent it"), problems))
+        html = render_template_string("{{ error.message }}|{{ error.details|join('|') }}", error=shown)
+    message, *details = html.split("|")
+    assert message == "Форма надійшла не такою, якою її надіслала сторінка"
+    assert details == ["відсутнє або неправильне", "100% &lt;b&gt;sure&lt;/b&gt;"]

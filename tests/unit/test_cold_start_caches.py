@@ -65,19 +65,16 @@ def test_compiled_template_is_not_used_once_a_filter_it_calls_takes_the_context(
 
 def test_trimmed_ssm_model_still_reads_the_secrets_parameter(monkeypatch):
     import json
-    import sys
 
     import boto3
     from moto import mock_aws
 
+    from service import coldstart
     from service import settings as settings_module
-    from service.settings import REPOSITORY, load_secrets_parameter
+    from service.settings import load_secrets_parameter
     from service.store import session
 
-    sys.path.insert(0, str(REPOSITORY / "serverless"))
-    import prebuild
-
-    (written,) = prebuild.trim_service_models()
+    (written,) = coldstart.trim_service_models()
     assert json.loads(written.read_text())["operations"].keys() == {"GetParameter"}
     for name, value in {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}.items():
         monkeypatch.setenv(name, value)
@@ -113,10 +110,27 @@ def test_trimmed_locale_data_formats_numbers_exactly_as_babels_own(tmp_path, mon
             )
         ]
 
+    for cache in ("_cache", "_dict_cache"):  # Babel's own, complete data
+        monkeypatch.setattr(localedata, cache, {})
     full = formatted()
     compiled_locales.write(("uk", "en"), tmp_path)
     monkeypatch.setattr(localedata, "_cache", {})
+    monkeypatch.setattr(localedata, "_dict_cache", {})
     monkeypatch.setattr(compiled_locales, "FOLDER", tmp_path)
     compiled_locales.init_app(None)
     assert "languages" not in localedata._cache["uk"] and "number_symbols" in localedata._cache["uk"]
     assert formatted() == full
+
+
+def test_the_package_build_writes_every_cache_of_the_cold_start_table_in_its_order(monkeypatch):
+    import dataclasses
+
+    from serverless import prebuild
+    from service import coldstart
+
+    ran = []
+    steps = [dataclasses.replace(c, build=lambda c=c: ran.append(c.name)) if c.build else c for c in coldstart.CACHES]
+    monkeypatch.setattr(coldstart, "CACHES", tuple(steps))
+    prebuild.prepare()
+    assert ran == [cache.name for cache in coldstart.CACHES if cache.build]
+    assert all((REPOSITORY / cache.module).is_file() for cache in coldstart.CACHES)
