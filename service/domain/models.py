@@ -215,6 +215,8 @@ class Submission:
     submitted_at: str  # ISO 8601, UTC, truncated to the minute
     demographics: dict[str, str] = field(default_factory=dict)
     expires_at: int | None = None  # epoch seconds: DynamoDB's TTL deletes the item after (retention)
+    reaction: dict[str, int | str] = field(default_factory=dict)  # reaction item -> 1–5 or option id (post)
+    confidence: dict[str, bool] = field(default_factory=dict)  # question -> marked sure (True) / not sure
 
     @property
     def submitted_day(self) -> str:
