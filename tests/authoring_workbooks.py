@@ -9,7 +9,7 @@ import openpyxl
 
 from service.authoring.template import write_template
 
-TOPICS_HEADER_ROW = 13  # Settings: 11 setting rows for two languages, a blank row, then the topics table
+TOPICS_HEADER_ROW = 14  # Settings: 12 setting rows for two languages, a blank row, then the topics table
 
 QUESTIONS_V1 = [
     # id, topic, type, points, prompt uk, prompt en, option, text uk, text en, correct, explanation uk, en
@@ -63,8 +63,11 @@ QUESTIONS_V1 = [
 ]
 
 
-def write_filled_workbook(path: Path, *, version: str = "1", questions: list[list] | None = None) -> Path:
-    """The template, filled in: settings, two topics, the given question rows, the example demographics."""
+def write_filled_workbook(
+    path: Path, *, version: str = "1", questions: list[list] | None = None, reaction: list[list] | None = None
+) -> Path:
+    """The template, filled in: settings, two topics, the given question rows, the example demographics
+    and, unless other rows are given, the example reaction items (a statement and a choice list)."""
     write_template(path)
     book = openpyxl.load_workbook(path)
     settings = book["Settings"]
@@ -79,5 +82,9 @@ def write_filled_workbook(path: Path, *, version: str = "1", questions: list[lis
     sheet.delete_rows(2, sheet.max_row)
     for row in QUESTIONS_V1 if questions is None else questions:
         sheet.append(row)
+    if reaction is not None:
+        book["Reaction"].delete_rows(2, book["Reaction"].max_row)
+        for row in reaction:
+            book["Reaction"].append(row)
     book.save(path)
     return path

@@ -42,7 +42,7 @@ def template(out: Path, languages: str):
         write_template(out, codes)
     except SpreadsheetError as error:
         _fail(error.problems, "no template written")
-    click.echo(f"Wrote {out}: fill in the sheets Settings, Questions and Demographics (see Notes).")
+    click.echo(f"Wrote {out}: fill in the sheets Settings, Questions, Demographics and Reaction (see Notes).")
 
 
 @click.command("import")
@@ -137,6 +137,13 @@ def export_moodle(bank_id, version, language, out, all_or_nothing, root):
             f"Note: Moodle's multichoice cannot grade all-or-nothing; in {', '.join(inexact)} a subset of the "
             "correct options without a wrong one earns part marks there. Use --all-or-nothing multichoiceset "
             "if the Moodle site has that plugin.",
+            err=True,
+        )
+    if bank.reaction or bank.confidence:
+        click.echo(
+            f"Note: not exported: {len(bank.reaction)} reaction item(s) about the training"
+            + (" and the sure / not sure marks" if bank.confidence else "")
+            + ". A Moodle quiz has no unscored rating question; ask them in a Moodle Feedback activity.",
             err=True,
         )
     if out is None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from service.domain.models import Bank, Question
+from service.domain.models import Bank, Question, ReactionItem
 
 MEASURING = ("prompt", "options_added", "options_removed", "options_reworded", "correct", "points", "topic", "type")
 
@@ -53,6 +53,10 @@ class BankDiff:
     scoring: tuple[str, str] | None = None
     languages: tuple[tuple[str, ...], tuple[str, ...]] | None = None
     comparable: tuple[str, ...] = field(default=())
+    # The reaction items about the training (never scored): compared by wording, type and options.
+    reaction_added: tuple[str, ...] = ()
+    reaction_removed: tuple[str, ...] = ()
+    reaction_changed: tuple[str, ...] = ()
 
     @property
     def measuring_changes(self) -> tuple[ItemChange, ...]:
@@ -89,7 +93,18 @@ def diff_banks(old: Bank, new: Bank) -> BankDiff:
         scoring=(old.scoring, new.scoring) if old.scoring != new.scoring else None,
         languages=(old.languages, new.languages) if old.languages != new.languages else None,
         comparable=tuple(comparable),
+        **_reaction_changes(old.reaction, new.reaction),
     )
+
+
+def _reaction_changes(old: tuple[ReactionItem, ...], new: tuple[ReactionItem, ...]) -> dict[str, tuple[str, ...]]:
+    before = {item.id: item for item in old}
+    after_ids = {item.id for item in new}
+    return {
+        "reaction_added": tuple(item.id for item in new if item.id not in before),
+        "reaction_removed": tuple(item.id for item in old if item.id not in after_ids),
+        "reaction_changed": tuple(item.id for item in new if item.id in before and before[item.id] != item),
+    }
 
 
 def _question_change(old: Question, new: Question) -> ItemChange:
@@ -136,6 +151,11 @@ def describe(diff: BankDiff) -> list[str]:
         lines.append(f"  {change.question_id}: {'; '.join(_aspect_text(change, a) for a in change.aspects)}")
     lines.append(f"Unchanged ({len(diff.unchanged)}): {ids(diff.unchanged)}")
     lines.append(f"Comparable across the two versions ({len(diff.comparable)}): {ids(diff.comparable)}")
+    if diff.reaction_added or diff.reaction_removed or diff.reaction_changed:
+        lines.append(
+            f"Reaction items added: {ids(diff.reaction_added)}; removed: {ids(diff.reaction_removed)}; "
+            f"changed: {ids(diff.reaction_changed)}"
+        )
     return lines
 
 

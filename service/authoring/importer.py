@@ -21,6 +21,9 @@ from service.authoring.layout import (
     NO,
     QUESTION_COLUMNS,
     QUESTIONS,
+    REACTION,
+    REACTION_COLUMNS,
+    REACTION_TYPES,
     SCORING_NAMES,
     SETTING_ROWS,
     SETTINGS,
@@ -178,13 +181,16 @@ class _Reader:
         data["topics"] = self.topics(topic_rows)
         if DEMOGRAPHICS in self.sheets:
             data["demographics"] = self.demographics(self.sheets[DEMOGRAPHICS])
+        if REACTION in self.sheets:
+            data["reaction"] = self.reaction(self.sheets[REACTION])
         data["questions"] = self.questions(self.sheets[QUESTIONS], [t["id"] for t in data["topics"]])
         used = {q.get("topic") for q in data["questions"]}
         for i, topic in enumerate(data["topics"]):
             if topic["id"] not in used:
                 self.problem(self.locations[("topics", i)], f"no question uses topic {topic['id']}")
-        if not data.get("demographics"):
-            data.pop("demographics", None)
+        for optional in ("demographics", "reaction"):
+            if not data.get(optional):
+                data.pop(optional, None)
         return data
 
     # --- Settings and topics ---------------------------------------------------------------
@@ -227,6 +233,8 @@ class _Reader:
         review_note = self.setting_texts(texts.get("review_note", {}), "review_note", "review note", False)
         if review_note:
             data["review_note"] = review_note
+        if self.setting_yes_no(values, "confidence"):
+            data["confidence"] = True
         if not topic_rows:
             header = TOPIC_COLUMNS[0].header()
             self.problem(SETTINGS, f"no topics table (a row whose first cell is '{header}', topics below it)")
@@ -290,6 +298,16 @@ class _Reader:
         if scoring is None:
             self.problem(ref, f"'{text(raw)}' is not partial or all_or_nothing")
         return scoring or ""
+
+    def setting_yes_no(self, values: dict, key: str) -> bool:
+        raw, ref = values.get(key, (None, ""))
+        answer = text(raw).casefold()
+        if answer in YES:
+            self.at(ref, key)
+            return True
+        if answer not in NO:
+            self.problem(ref, f"'{text(raw)}' is not yes or no")
+        return False
 
     def pass_percent(self, values: dict) -> float | int | None:
         raw, ref = values.get("pass_percent", (None, ""))
@@ -478,6 +496,50 @@ class _Reader:
                 self.problem(table.ref(first, "question_id"), f"question {item_id} has 1 option; it needs at least 2")
             demographics.append({"id": item_id, "prompt": prompt, "options": options})
         return demographics
+
+    def reaction(self, sheet: Sheet) -> list[dict]:
+        table = _Table(self, REACTION, list(enumerate(sheet.rows, 1)), REACTION_COLUMNS)
+        if not table.rows:
+            return []
+        table.require("question_id", "type", "prompt")
+        items = []
+        for item_id, group in table.groups("item"):
+            first, row = group[0]
+            at = ("reaction", len(items))
+            self.at(table.ref(first, "question_id"), *at)
+            kind_ref = table.ref(first, "type")
+            self.at(kind_ref, *at, "type")
+            kind = REACTION_TYPES.get(text(table.value(row, "type")).casefold())
+            if kind is None:
+                self.problem(kind_ref, f"'{text(table.value(row, 'type'))}' is not likert or choice")
+            prompt = self.row_texts(table, first, row, "prompt", f"text for item {item_id}", at)
+            item = {"id": item_id, "type": kind or "likert", "prompt": prompt}
+            options = self.reaction_options(table, item_id, group, at) if kind == "choice" else []
+            if kind == "likert" and (len(group) > 1 or text(table.value(row, "option"))):
+                self.problem(kind_ref, f"item {item_id} is a statement rated 1–5: give options only to a choice item")
+            if options:
+                item["options"] = options
+            items.append(item)
+        return items
+
+    def reaction_options(self, table: _Table, item_id: str, group: list[tuple[int, Row]], at: tuple) -> list[dict]:
+        options, first_at = [], {}
+        for number, option_row in group:
+            option_id = text(table.value(option_row, "option"))
+            ref = table.ref(number, "option")
+            where = (*at, "options", len(options))
+            self.at(ref, *where)
+            if not option_id:
+                self.problem(ref, "no option id (a choice is exported by its id, e.g. cases)")
+                continue
+            self.check_id(ref, option_id)
+            if option_id in first_at:
+                self.problem(ref, f"option '{option_id}' is used twice in item {item_id}")
+            first_at.setdefault(option_id, number)
+            what = f"text for option {option_id}"
+            option_text = self.row_texts(table, number, option_row, "option_text", what, where)
+            options.append({"id": option_id, "text": option_text})
+        return options
 
 
 def _bank_key(key: str) -> str:

@@ -10,10 +10,17 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-SETTINGS, QUESTIONS, DEMOGRAPHICS, NOTES = "Settings", "Questions", "Demographics", "Notes"
+SETTINGS, QUESTIONS, DEMOGRAPHICS, REACTION, NOTES = "Settings", "Questions", "Demographics", "Reaction", "Notes"
 LANGUAGE_NAMES = {"uk": "Ukrainian", "en": "English", "pl": "Polish", "ru": "Russian", "de": "German"}
 YES = frozenset({"yes", "y", "true", "1", "x", "+", "так", "т", "да"})
 NO = frozenset({"no", "n", "false", "0", "-", "ні", "н", "нет", ""})
+REACTION_TYPES = {
+    "likert": "likert",
+    "statement": "likert",
+    "твердження": "likert",
+    "choice": "choice",
+    "вибір": "choice",
+}
 SCORING_NAMES = {
     "partial": "partial",
     "all_or_nothing": "all_or_nothing",
@@ -99,6 +106,15 @@ SETTING_ROWS = (
         per_language=True,
         note_en="Optional: shown to trainers, e.g. that experts must review the content.",
         note_uk="Необов'язково: бачать тренери, напр. що зміст має перевірити фахівець.",
+    ),
+    Column(
+        "confidence",
+        "Ask sure / not sure",
+        "Питати впевненість",
+        note_en="Optional, yes or no (default no): beside each answer the participant may mark "
+        '"sure" or "not sure"; reports then separate confident wrong answers from guesses.',
+        note_uk="Необов'язково, так або ні (типово ні): біля кожної відповіді учасник може позначити "
+        "«впевнений» чи «не впевнений»; звіти відрізняють впевнені помилки від здогадок.",
     ),
 )
 
@@ -225,6 +241,55 @@ DEMOGRAPHIC_COLUMNS = (
         width=40,
         note_en="One option per row.",
         note_uk="Один варіант у рядку.",
+    ),
+)
+
+REACTION_COLUMNS = (
+    Column(
+        "question_id",
+        "Item id",
+        "Ідентифікатор пункту",
+        width=22,
+        note_en="Optional questions about the training, asked after the post-test and never scored: "
+        "statements rated 1–5 and at most one choice list (never free text). Id on the first row of each.",
+        note_uk="Необов'язкові питання про навчання після підсумкового тесту, без балів: твердження з "
+        "оцінкою 1–5 і щонайбільше один список вибору (ніколи не вільний текст). Ідентифікатор у першому рядку.",
+    ),
+    Column(
+        "type",
+        "Type",
+        "Тип",
+        width=12,
+        note_en="likert: a statement rated from 1 (strongly disagree) to 5 (strongly agree); "
+        "choice: one pick from the options on its rows.",
+        note_uk="likert: твердження з оцінкою від 1 (зовсім не згоден) до 5 (цілком згоден); "
+        "choice: один вибір із варіантів у його рядках.",
+    ),
+    Column(
+        "prompt",
+        "Statement or question",
+        "Твердження або питання",
+        per_language=True,
+        width=44,
+        note_en="On the item's first row.",
+        note_uk="У першому рядку пункту.",
+    ),
+    Column(
+        "option",
+        "Option id",
+        "Ідентифікатор варіанта",
+        width=16,
+        note_en="choice items only: a short id per option, one option per row.",
+        note_uk="Лише для choice: короткий ідентифікатор варіанта, по одному в рядку.",
+    ),
+    Column(
+        "option_text",
+        "Option text",
+        "Текст варіанта",
+        per_language=True,
+        width=40,
+        note_en="choice items only.",
+        note_uk="Лише для choice.",
     ),
 )
 

@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from service.authoring.layout import DEMOGRAPHICS, QUESTIONS, SETTINGS
+from service.authoring.layout import DEMOGRAPHICS, QUESTIONS, REACTION, SETTINGS
 
-SHEETS = (SETTINGS, QUESTIONS, DEMOGRAPHICS)
+SHEETS = (SETTINGS, QUESTIONS, DEMOGRAPHICS, REACTION)
 OPENPYXL_MISSING = "reading .xlsx needs openpyxl: .venv/bin/pip install -r requirements-authoring.txt"
 
 

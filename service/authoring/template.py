@@ -1,5 +1,5 @@
-"""The spreadsheet template a trainer fills in: Settings (with topics), Questions, Demographics and
-Notes, with a filled example, drop-down lists where a value is one of a few, and notes in
+"""The spreadsheet template a trainer fills in: Settings (with topics), Questions, Demographics,
+Reaction and Notes, with a filled example, drop-down lists where a value is one of a few, and notes in
 Ukrainian and English. Only the command line calls this; openpyxl is imported here, lazily.
 """
 
@@ -13,6 +13,8 @@ from service.authoring.layout import (
     NOTES,
     QUESTION_COLUMNS,
     QUESTIONS,
+    REACTION,
+    REACTION_COLUMNS,
     SETTING_ROWS,
     SETTINGS,
     TOPIC_COLUMNS,
@@ -54,6 +56,15 @@ EXAMPLE = {
     },
     "role": {"uk": "Ваша роль", "en": "Your role"},
     "roles": (("police", {"uk": "Поліція", "en": "Police"}), ("educator", {"uk": "Освіта", "en": "Education"})),
+    "statement": {
+        "uk": "Я зможу застосувати знання з цього навчання у своїй роботі.",
+        "en": "I will be able to use what I learned in this training in my work.",
+    },
+    "most_useful": {"uk": "Що було найкориснішим?", "en": "What was most useful?"},
+    "useful_options": (
+        ("cases", {"uk": "Розбір випадків", "en": "Case studies"}),
+        ("law", {"uk": "Правові норми", "en": "The law"}),
+    ),
 }
 
 
@@ -68,6 +79,7 @@ def write_template(path: Path, languages: tuple[str, ...] = ("uk", "en")) -> Non
     topics_header_row = _settings(settings, languages)
     _questions(workbook.create_sheet(QUESTIONS), languages, topics_header_row)
     _demographics(workbook.create_sheet(DEMOGRAPHICS), languages)
+    _reaction(workbook.create_sheet(REACTION), languages)
     _notes(workbook.create_sheet(NOTES), languages)
     workbook.save(path)
 
@@ -84,6 +96,7 @@ def _settings(sheet, languages: tuple[str, ...]) -> int:
         "languages": ", ".join(languages),
         "scoring": "partial",
         "pass_percent": 70,
+        "confidence": "no",
     }
     for column in SETTING_ROWS:
         if column.per_language:
@@ -93,6 +106,8 @@ def _settings(sheet, languages: tuple[str, ...]) -> int:
             sheet.append([column.header(), values[column.key]])
         if column.key == "scoring":
             _list_validation(sheet, '"partial,all_or_nothing"', f"B{sheet.max_row}")
+        if column.key == "confidence":
+            _list_validation(sheet, '"yes,no"', f"B{sheet.max_row}")
     sheet.append([])
     sheet.append(headers(TOPIC_COLUMNS, languages))
     header_row = sheet.max_row
@@ -148,16 +163,37 @@ def _demographics(sheet, languages: tuple[str, ...]) -> None:
     _style(sheet, 1, [c for c in DEMOGRAPHIC_COLUMNS for _ in (languages if c.per_language else (None,))])
 
 
+def _reaction(sheet, languages: tuple[str, ...]) -> None:
+    sheet.append(headers(REACTION_COLUMNS, languages))
+    none = [None] * len(languages)
+    sheet.append(["r-apply", "likert", *_texts("statement", languages), None, *none])
+    for position, (option_id, option_text) in enumerate(EXAMPLE["useful_options"]):
+        first = position == 0
+        sheet.append(
+            [
+                "r-most-useful" if first else None,
+                "choice" if first else None,
+                *(_texts("most_useful", languages) if first else none),
+                option_id,
+                *_texts("", languages, option_text),
+            ]
+        )
+    _list_validation(sheet, '"likert,choice"', f"B2:B{LAST_ROW}")
+    _style(sheet, 1, [c for c in REACTION_COLUMNS for _ in (languages if c.per_language else (None,))])
+
+
 def _notes(sheet, languages: tuple[str, ...]) -> None:
     sheet.append(["Sheet / Аркуш", "Column / Стовпець", "English", "Українською"])
     sheet.append(
         [
             "",
             "",
-            "Fill in Settings, Questions and (optionally) Demographics, replacing the example rows. Then run: "
+            "Fill in Settings, Questions and (optionally) Demographics and Reaction, replacing the example rows "
+            "(delete the example rows of a sheet you do not need). Then run: "
             "python -m service banks import <file>.xlsx. Every problem is listed with its cell; nothing is "
             "written until there are none. Do not rename sheets or headers.",
-            "Заповніть аркуші Settings, Questions і (за потреби) Demographics замість рядків-прикладів. Потім: "
+            "Заповніть аркуші Settings, Questions і (за потреби) Demographics та Reaction замість рядків-прикладів "
+            "(видаліть приклади з аркуша, який не потрібен). Потім: "
             "python -m service banks import <файл>.xlsx. Кожну проблему буде названо з клітинкою; нічого не "
             "записується, доки вони є. Не перейменовуйте аркуші й заголовки.",
         ]
@@ -165,10 +201,9 @@ def _notes(sheet, languages: tuple[str, ...]) -> None:
     for name, columns in ((SETTINGS, SETTING_ROWS + TOPIC_COLUMNS), (QUESTIONS, QUESTION_COLUMNS)):
         for column in columns:
             sheet.append([name, column.header("…" if column.per_language else None), column.note_en, column.note_uk])
-    for column in DEMOGRAPHIC_COLUMNS:
-        sheet.append(
-            [DEMOGRAPHICS, column.header("…" if column.per_language else None), column.note_en, column.note_uk]
-        )
+    for name, columns in ((DEMOGRAPHICS, DEMOGRAPHIC_COLUMNS), (REACTION, REACTION_COLUMNS)):
+        for column in columns:
+            sheet.append([name, column.header("…" if column.per_language else None), column.note_en, column.note_uk])
     _style(sheet, 1, [Column("", "", "", width=w) for w in (16, 40, 70, 70)])
     from openpyxl.styles import Alignment
 

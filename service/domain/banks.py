@@ -25,13 +25,14 @@ from service.domain.models import (
     DemographicOption,
     Option,
     Question,
+    ReactionItem,
     Topic,
 )
 
 LOCK_NAME = "published.lock"
 MAX_DEPTH = 32
 MAX_VALUES = 200_000
-_NAMED_LISTS = ("topics", "demographics", "questions")  # their entries are shown with their id
+_NAMED_LISTS = ("topics", "demographics", "reaction", "questions")  # their entries are shown with their id
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 _PLAIN_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
 
@@ -367,6 +368,11 @@ class _Rules:
         self.entries(("topics",), data.get("topics"), "topic id", "label")
         for i, item in self.entries(("demographics",), data.get("demographics"), "demographic id", "prompt"):
             self.entries(("demographics", i, "options"), item.get("options"), "option id", "text")
+        for i, item in self.entries(("reaction",), data.get("reaction"), "reaction id", "prompt"):
+            self.reaction_item(("reaction", i), item)
+        choices = [i for i, item in self.entries(("reaction",), data.get("reaction")) if item.get("type") == "choice"]
+        for i in choices[1:]:
+            self.add(("reaction", i, "type"), "Only one choice list is asked (the others are statements rated 1–5).")
         questions = self.entries(("questions",), data.get("questions"), "question id", "prompt")
         for i, question in questions:
             self.question(("questions", i), question)
@@ -407,6 +413,13 @@ class _Rules:
                 first[item_id] = i
         return [(i, entry) for i, entry in enumerate(_list(value)) if isinstance(entry, dict)]
 
+    def reaction_item(self, at: Segments, item: dict) -> None:
+        options = self.entries((*at, "options"), item.get("options"), "option id", "text")
+        if item.get("type") == "choice" and len(options) < 2:
+            self.add((*at, "options"), "A choice list needs at least 2 options.")
+        elif item.get("type") == "likert" and options:
+            self.add((*at, "options"), "A statement is rated 1–5 and has no options (or make it type: choice).")
+
     def question(self, at: Segments, question: dict) -> None:
         self.texts((*at, "explanation"), question.get("explanation"))
         topics = [t.get("id") for _, t in self.entries(("topics",), self.data.get("topics"))]
@@ -431,8 +444,13 @@ def _build_bank(loaded: dict, sha256: str) -> Bank:
         Demographic(**{**d, "options": tuple(DemographicOption(**o) for o in d["options"])})
         for d in loaded["demographics"]
     )
+    reaction = tuple(
+        ReactionItem(**{**r, "options": tuple(DemographicOption(**o) for o in r["options"])})
+        for r in loaded["reaction"]
+    )
     replaced = {
         "sha256": sha256,
+        "reaction": reaction,
         "languages": tuple(loaded["languages"]),
         "scoring": loaded["scoring"]["multiple"],
         "topics": tuple(Topic(**t) for t in loaded["topics"]),

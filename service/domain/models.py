@@ -75,6 +75,35 @@ class Demographic:
         return tuple(option.id for option in self.options)
 
 
+REACTION_SCALE = (1, 2, 3, 4, 5)
+"""A reaction statement's answer: 1 strongly disagree … 5 strongly agree (labels in the catalog)."""
+MAX_REACTION_ITEMS = 8  # the post-test page stays small on a phone
+
+
+@dataclass(frozen=True)
+class ReactionItem:
+    """A question about the training itself (Kirkpatrick level 1), asked after the post-test, never scored.
+
+    `likert`: a statement rated on REACTION_SCALE; `choice`: one pick from short options
+    ("what was most useful"). No free text: the answers must stay anonymous.
+    """
+
+    id: str
+    type: str  # "likert" or "choice"
+    prompt: Texts
+    options: tuple[DemographicOption, ...] = ()  # choice items only
+
+    @property
+    def option_ids(self) -> tuple[str, ...]:
+        return tuple(option.id for option in self.options)
+
+    def accepts(self, value: object) -> bool:
+        """Whether `value` is an answer to this item: 1–5 for a statement, an option id for a choice."""
+        if self.type == "likert":
+            return type(value) is int and value in REACTION_SCALE
+        return isinstance(value, str) and value in self.option_ids
+
+
 @dataclass(frozen=True)
 class Bank:
     """One published version of a question bank, as loaded from its YAML file."""
@@ -92,6 +121,8 @@ class Bank:
     pass_percent: float | None = None
     review_note: Texts | None = None
     min_answered: float = 0.5  # the share of questions a test must answer to be stored
+    reaction: tuple[ReactionItem, ...] = ()  # asked on the post-test page, optional, never scored
+    confidence: bool = False  # beside each answer the participant may mark "sure" / "not sure"
 
     @property
     def min_answered_count(self) -> int:
@@ -107,6 +138,9 @@ class Bank:
 
     def topic_ids(self) -> tuple[str, ...]:
         return tuple(topic.id for topic in self.topics)
+
+    def reaction_item(self, item_id: str) -> ReactionItem | None:
+        return next((item for item in self.reaction if item.id == item_id), None)
 
 
 @dataclass(frozen=True)
@@ -181,6 +215,8 @@ class Submission:
     submitted_at: str  # ISO 8601, UTC, truncated to the minute
     demographics: dict[str, str] = field(default_factory=dict)
     expires_at: int | None = None  # epoch seconds: DynamoDB's TTL deletes the item after (retention)
+    reaction: dict[str, int | str] = field(default_factory=dict)  # reaction item -> 1–5 or option id (post)
+    confidence: dict[str, bool] = field(default_factory=dict)  # question -> marked sure (True) / not sure
 
     @property
     def submitted_day(self) -> str:

@@ -12,11 +12,12 @@ from typing import Any
 
 from marshmallow import EXCLUDE, RAISE, Schema, fields, validate
 
-from service.domain.models import ID_PATTERN, LANGUAGE_PATTERN, VERSION_PATTERN
+from service.domain.models import ID_PATTERN, LANGUAGE_PATTERN, MAX_REACTION_ITEMS, VERSION_PATTERN
 from service.schemas.strict import StrictBoolean
 
 QUESTION_TYPES = ("single", "multiple")
 MULTIPLE_SCORING = ("all_or_nothing", "partial")
+REACTION_TYPES = ("likert", "choice")
 
 
 def _id_field() -> fields.String:
@@ -82,6 +83,15 @@ class DemographicSchema(_Strict):
     )
 
 
+class ReactionSchema(_Strict):
+    """A question about the training (never scored): a statement rated 1–5, or one short choice list."""
+
+    id = _id_field()
+    type = fields.String(required=True, validate=validate.OneOf(REACTION_TYPES))
+    prompt = _texts_field(required=True)
+    options = fields.List(fields.Nested(DemographicOptionSchema), load_default=list)
+
+
 class ScoringSchema(_Strict):
     multiple = fields.String(required=True, validate=validate.OneOf(MULTIPLE_SCORING))
 
@@ -122,6 +132,15 @@ class BankSchema(Schema):
         validate=validate.Length(min=1, error="At least one topic is required."),
     )
     demographics = fields.List(fields.Nested(DemographicSchema), load_default=list)
+    reaction = fields.List(
+        fields.Nested(ReactionSchema),
+        load_default=list,
+        validate=validate.Length(max=MAX_REACTION_ITEMS, error=f"At most {MAX_REACTION_ITEMS} reaction items."),
+    )
+    confidence = StrictBoolean(
+        load_default=False,
+        metadata={"description": 'whether each answer may be marked "sure" / "not sure"'},
+    )
     questions = fields.List(
         fields.Nested(QuestionSchema),
         required=True,

@@ -121,6 +121,8 @@ SCORE_ATTRIBUTES = (
     "percent",
     "marks",
     "by_topic",
+    "reaction",
+    "confidence",
 )
 
 
@@ -152,6 +154,9 @@ def submission_to_item(submission: Submission) -> dict:
                 for topic, t in score.by_topic.items()
             },
             TTL_ATTRIBUTE: submission.expires_at,
+            # Only when given: most banks ask neither, and a submission item stays within 3 WCU.
+            "reaction": dict(submission.reaction) or None,
+            "confidence": dict(submission.confidence) or None,
         }
     )
 
@@ -163,6 +168,12 @@ def submission_from_item(item: dict) -> Submission:
     marks = _field(data, kind, "marks", dict)
     answers = _field(data, kind, "answers", dict, {})
     demographics = _field(data, kind, "demographics", dict, {})
+    reaction = _field(data, kind, "reaction", dict, {})
+    confidence = _field(data, kind, "confidence", dict, {})
+    if not all(type(v) is bool for v in confidence.values()):
+        raise ItemError(kind, "'confidence' is not a map of question -> true/false")
+    if not all(isinstance(v, (int, str)) and not isinstance(v, bool) for v in reaction.values()):
+        raise ItemError(kind, "'reaction' is not a map of item -> 1–5 or an option id")
     try:
         topics = {
             topic: TopicScore(**{k: _number(kind, "by_topic", v) for k, v in s.items()})
@@ -193,6 +204,8 @@ def submission_from_item(item: dict) -> Submission:
         submitted_at=_field(data, kind, "submitted_at", str),
         demographics={str(key): str(value) for key, value in demographics.items()},
         expires_at=_field(data, kind, TTL_ATTRIBUTE, int, None),
+        reaction={str(key): value for key, value in reaction.items()},
+        confidence={str(key): value for key, value in confidence.items()},
     )
 
 

@@ -61,6 +61,12 @@ def test_a_filled_template_imports_publishes_diffs_and_exports_to_moodle(tmp_pat
     assert data["questions"][2]["points"] == 2 and "points" not in data["questions"][0]
     assert data["questions"][0]["explanation"]["en"] == "A request for secrecy is a warning sign."
     assert data["demographics"][0]["id"] == "role"
+    assert [(item["id"], item["type"]) for item in data["reaction"]] == [
+        ("r-apply", "likert"),
+        ("r-most-useful", "choice"),
+    ]
+    assert [o["id"] for o in data["reaction"][1]["options"]] == ["cases", "law"]
+    assert "options" not in data["reaction"][0] and "confidence" not in data
 
     published = run("banks", "publish", "child-safety-basics", "1", "--root", banks_root)
     assert "Published child-safety-basics version 1" in published.output
@@ -92,7 +98,12 @@ def test_a_filled_template_imports_publishes_diffs_and_exports_to_moodle(tmp_pat
         ],
         [None, None, None, None, None, None, "b", "нічого", "nothing", "no"],
     ]
-    workbook = write_filled_workbook(tmp_path / "bank-v2.xlsx", version="2", questions=rows)
+    # The reaction part: the statement reworded, the choice list dropped, a statement added.
+    reaction = [
+        ["r-apply", "likert", "Я застосую ці знання.", "I will use what I learned.", None, None, None],
+        ["r-clear", "statement", "Матеріал був зрозумілим.", "The material was clear.", None, None, None],
+    ]
+    workbook = write_filled_workbook(tmp_path / "bank-v2.xlsx", version="2", questions=rows, reaction=reaction)
     run("banks", "import", workbook, "--root", banks_root)
     run("banks", "publish", "child-safety-basics", "2", "--root", banks_root)
     lines = run("banks", "diff", "child-safety-basics", "1", "2", "--root", banks_root).output.splitlines()
@@ -105,6 +116,7 @@ def test_a_filled_template_imports_publishes_diffs_and_exports_to_moodle(tmp_pat
         "  q-signs: correct a, b -> a, b, c",
         "Unchanged (0): –",
         "Comparable across the two versions (0): –",
+        "Reaction items added: r-clear; removed: r-most-useful; changed: r-apply",
     ]
 
     out = tmp_path / "bank.xml"
@@ -112,6 +124,7 @@ def test_a_filled_template_imports_publishes_diffs_and_exports_to_moodle(tmp_pat
         "banks", "export-moodle", "child-safety-basics", "2", "--lang", "en", "--out", out, "--root", banks_root
     )
     assert "Wrote" in exported.output
+    assert "Note: not exported: 2 reaction item(s) about the training." in exported.output
     quiz = ET.parse(out).getroot()
     categories = [q.findtext("category/text") for q in quiz if q.get("type") == "category"]
     assert categories == [
@@ -154,7 +167,7 @@ def test_the_same_layout_saved_as_csv_files_imports_the_same_bank(tmp_path):
         (folder / f"bank - {name}.csv").write_bytes("\r\n".join(lines).encode(encoding))
     from_csv = bank_from_sheets(read_workbook([folder]))
     from_xlsx = bank_from_sheets(read_workbook([workbook]))
-    assert from_csv == {key: value for key, value in from_xlsx.items() if key != "demographics"}
+    assert from_csv == {key: value for key, value in from_xlsx.items() if key not in ("demographics", "reaction")}
 
 
 def test_a_spreadsheet_with_mistakes_reports_every_problem_by_cell_and_writes_nothing(tmp_path, banks_root):
@@ -187,13 +200,19 @@ def test_a_spreadsheet_with_mistakes_reports_every_problem_by_cell_and_writes_no
 def test_the_template_explains_every_column_in_both_languages(tmp_path):
     run("banks", "template", "--out", tmp_path / "template.xlsx")
     book = openpyxl.load_workbook(tmp_path / "template.xlsx")
-    assert book.sheetnames == ["Settings", "Questions", "Demographics", "Notes"]
+    assert book.sheetnames == ["Settings", "Questions", "Demographics", "Reaction", "Notes"]
     notes = list(book["Notes"].iter_rows(min_row=3, values_only=True))
     assert all(row[2] and row[3] for row in notes)
     header = [c.value for c in book["Questions"][1]]
     assert "Option text / Текст варіанта (uk)" in header and "Correct / Правильна" in header
     lists = {v.formula1 for v in book["Questions"].data_validations.dataValidation}
     assert {'"single,multiple"', '"yes,no"'} <= lists and any(f.startswith("=Settings!") for f in lists)
+    assert {v.formula1 for v in book["Reaction"].data_validations.dataValidation} == {'"likert,choice"'}
+    assert "Ask sure / not sure / Питати впевненість" in [
+        row[0] for row in book["Settings"].iter_rows(values_only=True)
+    ]
+    noted = {(row[0], row[1]) for row in notes}
+    assert ("Reaction", "Type / Тип") in noted and ("Settings", "Ask sure / not sure / Питати впевненість") in noted
 
 
 def test_item_writing_cues_are_warnings_on_import_and_with_strict_errors_by_cell_and_nothing_written(
@@ -219,3 +238,32 @@ def test_banks_check_warns_of_the_demonstration_banks_cues_and_strict_makes_them
     )
     strict = run("banks", "check", "--root", banks_root, "--strict", ok=False)
     assert "error: " in strict.output and "problem(s) found" in strict.output
+
+
+def test_mistakes_on_the_reaction_sheet_are_named_by_cell_and_nothing_is_written(tmp_path, banks_root):
+    reaction = [
+        ["r-apply", "rating", "Я застосую ці знання.", "I will use what I learned.", None, None, None],
+        ["r-clear", "likert", "Матеріал був зрозумілим.", "The material was clear.", "a", "так", "yes"],
+        ["r-useful", "choice", "Що було найкориснішим?", None, "cases", "Випадки", "Cases"],
+        ["r-best", "вибір", "Що ще?", "What else?", "law", "Право", "The law"],
+        [None, None, None, None, None, "Практика", "Practice"],
+    ]
+    workbook = write_filled_workbook(tmp_path / "bank.xlsx", reaction=reaction)
+    refused = run("banks", "import", workbook, "--root", banks_root, ok=False)
+    assert refused.output.splitlines()[:5] == [
+        "Reaction!B2: 'rating' is not likert or choice",
+        "Reaction!B3: item r-clear is a statement rated 1–5: give options only to a choice item",
+        "Reaction!D4: no English text for item r-useful",
+        "Reaction!E6: no option id (a choice is exported by its id, e.g. cases)",
+        "Error: 4 problem(s); nothing was written",
+    ]
+    assert not (banks_root / "child-safety-basics").exists()
+
+    # What the sheet's own checks let through, the bank rules catch, still by cell.
+    two_lists = [
+        reaction[2][:3] + ["What?"] + reaction[2][4:],
+        *reaction[3:4],
+        ["", "", "", "", "case", "Кейс", "Case"],
+    ]
+    refused = run("banks", "import", write_filled_workbook(tmp_path / "b.xlsx", reaction=two_lists), ok=False)
+    assert "Reaction!B3: Only one choice list is asked (the others are statements rated 1–5)." in refused.output

@@ -59,8 +59,18 @@ def test_items_from_before_schema_versions_and_optional_attributes_read_with_def
         ((), {"percent": {"S": "eighty"}}),
         ((), {"marks": {"L": []}}),
         ((), {"by_topic": {"M": {"t1": {"S": "half"}}}}),
+        ((), {"confidence": {"M": {"q1": {"S": "yes"}}}}),
+        ((), {"reaction": {"M": {"r-apply": {"BOOL": True}}}}),
     ],
-    ids=["missing-points", "newer-schema", "percent-as-text", "marks-as-list", "topic-as-text"],
+    ids=[
+        "missing-points",
+        "newer-schema",
+        "percent-as-text",
+        "marks-as-list",
+        "topic-as-text",
+        "confidence-as-text",
+        "reaction-as-bool",
+    ],
 )
 def test_an_unreadable_submission_gives_a_clear_error_on_every_page_that_reads_it(
     small_client, cohort, dynamodb, drop, replace
@@ -108,3 +118,22 @@ def test_a_participant_whose_stored_answer_is_unreadable_gets_the_form_back_with
     again = small_client.post(f"/c/{cohort_id}", data=fields)  # a retry: it meets the unreadable item
     assert_clear_500(again)
     assert checked(again.text) == {("a.q1", "b"), ("a.q3", "d")}
+
+
+def test_reaction_and_confidence_are_stored_only_when_given_and_read_back_as_written():
+    """Issue 18's two optional parts: absent from an item without them (older items read as empty),
+    and a rating comes back an int, not DynamoDB's Decimal."""
+    import dataclasses
+
+    from service.store.items import submission_from_item, submission_to_item
+    from tests.factories import submission
+
+    plain = submission("p1", "post")
+    assert not {"reaction", "confidence"} & set(submission_to_item(plain))
+    assert submission_from_item(submission_to_item(plain)) == plain
+
+    given = dataclasses.replace(plain, reaction={"r-apply": 4, "r-useful": "cases"}, confidence={"q1": True})
+    item = submission_to_item(given)
+    assert item["reaction"] == {"M": {"r-apply": {"N": "4"}, "r-useful": {"S": "cases"}}}
+    back = submission_from_item(item)
+    assert back == given and type(back.reaction["r-apply"]) is int

@@ -1,0 +1,85 @@
+"""Reaction figures (issue 18) from hand-counted answers: means, distributions, shares agreeing,
+choice counts, and confident wrong answers told apart from guesses."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from service.domain.models import DemographicOption, ReactionItem
+from service.domain.reaction import confident_wrong, reaction_summary
+from tests.factories import small_bank, submission, texts
+
+BANK = dataclasses.replace(
+    small_bank(),
+    reaction=(
+        ReactionItem("r-apply", "likert", texts("I will use it")),
+        ReactionItem(
+            "r-useful",
+            "choice",
+            texts("Most useful"),
+            (DemographicOption("cases", texts("Cases")), DemographicOption("law", texts("Law"))),
+        ),
+    ),
+    confidence=True,
+)
+
+
+def answered(participant: str, reaction: dict, phase: str = "post", **kwargs):
+    return dataclasses.replace(submission(participant, phase, bank=BANK, **kwargs), reaction=reaction)
+
+
+def test_a_statement_gives_its_mean_distribution_and_share_agreeing_and_a_choice_its_counts():
+    ratings = [5, 4, 4, 2, 1, 5]
+    post = [answered(f"p{i}", {"r-apply": r, "r-useful": "law" if i % 3 else "cases"}) for i, r in enumerate(ratings)]
+    post.append(answered("skipped", {}))  # the reaction is optional: no answer is not an answer
+
+    apply, useful = reaction_summary(BANK, post)
+
+    assert apply == {
+        "id": "r-apply",
+        "type": "likert",
+        "n": 6,
+        "distribution": {"1": 1, "2": 1, "3": 0, "4": 2, "5": 2},
+        "mean": pytest.approx(21 / 6),
+        "agree_share": pytest.approx(4 / 6),
+    }
+    assert useful == {"id": "r-useful", "type": "choice", "n": 6, "distribution": {"cases": 2, "law": 4}}
+
+
+def test_stored_answers_the_bank_does_not_accept_are_not_counted():
+    """An item whose answer is out of range (written by other code, or a bank reworded since) is left out."""
+    post = [answered("a", {"r-apply": 7, "r-useful": "gone"}), answered("b", {"r-apply": 3, "r-old": 5})]
+
+    apply, useful = reaction_summary(BANK, post)
+
+    assert (apply["n"], apply["mean"], useful["n"]) == (1, 3, 0)
+
+
+def test_nobody_answering_gives_no_mean():
+    apply, _ = reaction_summary(BANK, [])
+
+    assert (apply["n"], apply["mean"], apply["agree_share"]) == (0, None, None)
+
+
+def test_a_sure_wrong_answer_is_a_misconception_and_an_unsure_one_is_not():
+    # q1's key is b; q2's is a and c (all or nothing); q3 unanswered by everyone here
+    people = [
+        ({"q1": ["a"], "q2": ["a", "c"]}, {"q1": True, "q2": True}),  # sure and wrong on q1, sure and right on q2
+        ({"q1": ["a"], "q2": ["a"]}, {"q1": False, "q2": True}),  # unsure wrong on q1, sure and wrong on q2
+        ({"q1": ["b"]}, {"q1": True, "q3": True}),  # a mark on an unanswered question counts nowhere
+        ({"q1": ["a"]}, {}),  # no mark at all
+    ]
+    subs = [
+        dataclasses.replace(submission(f"p{i}", "pre", bank=BANK, answers=a), confidence=c)
+        for i, (a, c) in enumerate(people)
+    ]
+
+    rows = confident_wrong(BANK, subs)
+
+    assert rows == {
+        "q1": {"answered": 4, "sure": 2, "confident_wrong": 1},
+        "q2": {"answered": 2, "sure": 2, "confident_wrong": 1},
+        "q3": {"answered": 0, "sure": 0, "confident_wrong": 0},
+    }
