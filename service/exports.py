@@ -18,7 +18,8 @@ from service.operations import Services, now_to_the_minute, select_cohorts
 from service.settings import Settings
 
 KINDS = ("submissions", "participants")
-EXPORT_FORMATS = {"csv": "text/csv", "jsonl": "application/x-ndjson", "zip": "application/zip"}
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+EXPORT_FORMATS = {"csv": "text/csv", "jsonl": "application/x-ndjson", "xlsx": XLSX, "zip": "application/zip"}
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,7 @@ class ExportQuery:
     cohort_id: str | None = None
     bank_id: str | None = None
     bank_version: str | None = None
+    region: str | None = None  # the evaluator's workspace filters by region too
     day_from: date | None = None
     day_to: date | None = None
 
@@ -73,6 +75,7 @@ class ExportQuery:
             "cohort_id": self.cohort_id,
             "bank_id": self.bank_id,
             "bank_version": self.bank_version,
+            "region": self.region,
             "from": self.day_from.isoformat() if self.day_from else None,
             "to": self.day_to.isoformat() if self.day_to else None,
         }
@@ -100,11 +103,8 @@ def export_data(services: Services, query: ExportQuery):
     only the day asked for: what may be shown of a participant is decided on the whole cohort."""
     from service.domain import export as exports  # here: export formats are not loaded by a cold start
 
-    cohort_ids = [query.cohort_id] if query.cohort_id else []
     selected = []
-    for cohort in select_cohorts(
-        services, cohort_ids=cohort_ids, bank_id=query.bank_id, bank_version=query.bank_version
-    ):
+    for cohort in _cohorts(services, query):
         bank = services.banks.get(cohort.bank_id, cohort.bank_version)
         if bank is None:
             continue
@@ -115,13 +115,17 @@ def export_data(services: Services, query: ExportQuery):
 def estimate_rows(services: Services, query: ExportQuery) -> int:
     """An upper bound of the rows an export with this query has (before day filters): a COUNT query
     for each cohort it covers, chosen as the export itself chooses them."""
+    return sum(services.store.count_cohort_submissions(cohort.id) for cohort in _cohorts(services, query))
+
+
+def _cohorts(services: Services, query: ExportQuery):
     cohorts = select_cohorts(
         services,
         cohort_ids=[query.cohort_id] if query.cohort_id else [],
         bank_id=query.bank_id,
         bank_version=query.bank_version,
     )
-    return sum(services.store.count_cohort_submissions(cohort.id) for cohort in cohorts)
+    return [cohort for cohort in cohorts if not query.region or cohort.region == query.region]
 
 
 def pseudonym_export_key(settings: Settings, name: str | None) -> bytes:
@@ -135,8 +139,9 @@ def pseudonym_export_key(settings: Settings, name: str | None) -> bytes:
 
 
 def build_export(services: Services, query: ExportQuery, *, max_rows: int | None = None) -> ExportFile:
-    """An anonymized export as a file: CSV (UTF-8 with BOM), JSON Lines, or a zip of both with the
-    codebook, the metadata and the bank versions used. With `max_rows`, an export of more rows is
+    """An anonymized export as a file: CSV (UTF-8 with BOM), JSON Lines, an Excel workbook (data,
+    codebook and metadata sheets), or a zip of CSV and JSON Lines with the codebook, the metadata and
+    the bank versions used. With `max_rows`, an export of more rows is
     refused (ExportTooLarge) before it is written out."""
     from service.domain import export as exports
     from service.domain.codebook import bundle, codebook
@@ -157,6 +162,11 @@ def build_export(services: Services, query: ExportQuery, *, max_rows: int | None
         raise ExportTooLarge(f"{metadata['rows']} rows")
     if query.file_format == "zip":
         body = bundle(export, metadata, codebook(export, catalogs.in_languages))
+    elif query.file_format == "xlsx":
+        from service.domain.workbook import workbook  # XlsxWriter only when an XLSX is asked for
+
+        exported_at = now_to_the_minute()
+        body = workbook(export, metadata, codebook(export, catalogs.in_languages), exported_at)
     elif query.file_format == "jsonl":
         body = exports.to_jsonl(export).encode("utf-8")
     else:
