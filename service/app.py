@@ -42,8 +42,13 @@ def create_app(
     app_services = Services(settings=settings, store=store, banks=banks, **({"clock": clock} if clock else {}))
 
     app = _flask_app(app_services)
-    from service.web import admin, evaluator, participant, trainer
-    from service.web import admin_results  # noqa: F401  (its routes join the console's blueprint)
+    from service.web import (
+        admin,
+        admin_results,  # noqa: F401  (its routes join the console's blueprint)
+        evaluator,
+        participant,
+        trainer,
+    )
 
     app.register_blueprint(participant.bp)
     app.register_blueprint(trainer.bp)

@@ -107,7 +107,7 @@ def test_an_xlsx_download_has_the_csvs_rows_a_codebook_of_every_column_and_the_m
     assert metadata["k"] == 5 and metadata["bank_versions"] == "small/1" and metadata["exported_at"]
     assert "suppressed_rows" in metadata and "withheld_rows" in metadata
     api = small_app.test_client().get(
-        f"/api/v1/exports/submissions?format=xlsx&bank_id=small&bank_version=1", headers=EVALUATOR
+        "/api/v1/exports/submissions?format=xlsx&bank_id=small&bank_version=1", headers=EVALUATOR
     )
     assert api.status_code == 200
     api_rows = list(openpyxl.load_workbook(io.BytesIO(api.data), read_only=True)["data"].iter_rows(values_only=True))
