@@ -24,15 +24,18 @@ class Indicator:
 
     name: str
     label: str
+    short: str  # the label in a chart
     unit: str  # "percent" (of participants) or "points" (percentage points of the score)
     lowest: float
     highest: float
 
 
 INDICATORS = (
-    Indicator("improved_share", N_("Paired participants who improved"), "percent", 0, 100),
-    Indicator("mean_gain", N_("Mean gain (percentage points)"), "points", -100, 100),
-    Indicator("pairing_rate", N_("Participants who took both tests (pairing rate)"), "percent", 0, 100),
+    Indicator("improved_share", N_("Paired participants who improved"), N_("Improved, %"), "percent", 0, 100),
+    Indicator("mean_gain", N_("Mean gain (percentage points)"), N_("Mean gain, points"), "points", -100, 100),
+    Indicator(
+        "pairing_rate", N_("Participants who took both tests (pairing rate)"), N_("Pairing rate, %"), "percent", 0, 100
+    ),
 )
 BY_NAME = {indicator.name: indicator for indicator in INDICATORS}
 

@@ -18,7 +18,7 @@ from markupsafe import Markup, escape
 from service.web.charts import AFTER, BEFORE_EDGE, FONT, GRID, INK, MUTED
 
 WIDTH = 640
-LABEL = 250  # room for the indicator's name on the left
+LABEL = 190  # room for the indicator's short name on the left
 ROW = 46
 
 
@@ -68,15 +68,15 @@ def indicator_chart(rows: list[dict], _: Callable[..., str]) -> Markup:
         "ind",
         height,
         _("Indicators against targets"),
-        _("Each bar is an indicator's value, the line across it its 95% interval, the black mark its target."),
+        _("Each bar is an indicator's value, the line across it its interval (95%), the black mark its target."),
     )
     for tick in range(int(low), 101, 25):
         x = _x(tick, low, high, left, width)
         parts += [_line(x, 10, x, height - 25, GRID, 1), _text(x, height - 6, str(tick), "middle", MUTED)]
     for index, row in enumerate(rows):
         top = 12 + index * ROW
-        name = _(row["indicator"].label)
-        parts.append(_text(0, top + 22, _short(name)))
+        name = _(row["indicator"].short)
+        parts.append(_text(0, top + 22, name))
         if row["value"] is None:
             continue
         zero, end = _x(max(low, 0), low, high, left, width), _x(row["value"], low, high, left, width)
@@ -96,11 +96,6 @@ def indicator_chart(rows: list[dict], _: Callable[..., str]) -> Markup:
     return Markup("".join(parts))
 
 
-def _short(name: str) -> str:
-    limit = int(LABEL / (0.56 * FONT)) - 1
-    return name if len(name) <= limit else name[: limit - 1] + "…"
-
-
 def score_chart(report: dict, _: Callable[..., str]) -> Markup:
     phases = report["phases"]
     shares = {}
@@ -117,8 +112,8 @@ def score_chart(report: dict, _: Callable[..., str]) -> Markup:
     peak = max([10.0, *(share for bins in shares.values() for _low, share in bins)])
     for tick in range(0, int(peak) + 1, 10 if peak <= 60 else 20):
         y = bottom - tick / peak * (bottom - top)
-        parts += [_line(left, y, WIDTH - 10, y, GRID, 1), _text(left - 6, y + 5, f"{tick}%", "end", MUTED)]
-    slot = (WIDTH - left - 10) / 10
+        parts += [_line(left, y, WIDTH - 30, y, GRID, 1), _text(left - 6, y + 5, f"{tick}%", "end", MUTED)]
+    slot = (WIDTH - left - 30) / 10
     names = {"pre": _("Before"), "post": _("After")}
     for phase, offset, fill, edge in (("pre", 4, "#ffffff", BEFORE_EDGE), ("post", slot / 2, AFTER, AFTER)):
         for index, (low, share) in enumerate(shares[phase]):
