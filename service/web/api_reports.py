@@ -47,7 +47,6 @@ class Reports(MethodView):
     @blp.arguments(schemas.ReportQuerySchema, location="query")
     @blp.response(200, schemas.ReportSchema, description=DESCRIPTION)
     @blp.alt_response(200, content_type="text/csv", description=DESCRIPTION, example=CSV_EXAMPLE, success=True)
-    @blp.alt_response(200, content_type="text/html", description="format=html: the report to print", success=True)
     @blp.doc(security=[{"bearer": []}])
     def get(self, query: dict):
         """The report of one cohort (`cohort_id`), of several pooled (`cohort_id` repeated), or of every
