@@ -73,11 +73,18 @@ def set_targets(server, browser) -> None:
     page.fill("#token", server["admin_token"])
     page.get_by_role("button", name="Log in").click()
     page.goto(server["root"] + f"/admin/banks/{BANK[0]}/targets")
+    assert axe_violations(page) == []
     page.fill("#improved_share", "70")
     page.fill("#mean_gain", "30")
     page.fill("#pairing_rate", "80")
     page.get_by_role("button", name="Save the targets").click()
     assert page.get_by_role("status").inner_text() == "The targets are saved."
+    page.goto(server["root"] + "/admin")  # a cohort's results, read-only, from its console page
+    page.get_by_role("link", name="Група 2").click()
+    page.get_by_role("link", name="Results (read-only)").click()
+    assert page.url.endswith("/results") and page.get_by_role("heading", name="Група 2").count() == 1
+    assert page.locator("form").count() == 0 and page.locator("script[src]").count() == 0
+    assert axe_violations(page) == []
     context.close()
 
 

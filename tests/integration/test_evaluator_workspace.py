@@ -157,3 +157,32 @@ def test_the_console_shows_a_cohorts_results_read_only_and_the_trainer_link_stil
     assert "trainer.js" not in results.text and "/projector" not in results.text
     trainer = small_app.test_client().get(f"/cohorts/{created['cohort_id']}?token={created['trainer_token']}")
     assert trainer.status_code == 303
+
+
+def test_a_large_download_becomes_a_job_whose_page_shows_progress_then_the_link(settings, store, tmp_path):
+    import dataclasses
+    import time
+
+    from service.app import create_app
+    from service.domain.banks import BankRegistry
+    from tests.factories import small_bank
+
+    changed = dataclasses.replace(settings, export_sync_max_rows=3, export_dir=tmp_path)
+    app = create_app(changed, store=store, banks=BankRegistry([small_bank("partial")]))
+    cohort_of(app.test_client(), 6)
+    browser = evaluator(app)
+    asked = browser.get("/evaluator/exports/participants?format=xlsx&bank=small@1&lang=en")
+    assert asked.status_code == 303 and asked.headers["Location"].startswith("/evaluator/jobs/")
+    for _ in range(100):
+        page = browser.get(asked.headers["Location"]).text
+        if "<progress" not in page:
+            break
+        assert 'http-equiv="refresh"' in page
+        time.sleep(0.1)
+    assert "Ready: 6 rows." in page
+    link = re.search(r'href="([^"]+/api/v1/exports/files/[^"]+)"', page).group(1).replace("&amp;", "&")
+    path = link.split("://", 1)[-1].partition("/")[2]
+    file = app.test_client().get("/" + path)
+    assert file.status_code == 200
+    data = openpyxl.load_workbook(io.BytesIO(file.data), read_only=True)["data"]
+    assert len(list(data.iter_rows(values_only=True))) == 1 + 6
