@@ -130,7 +130,10 @@ def test_an_evaluator_filters_reads_a_pooled_report_downloads_an_xlsx_prints_and
     assert axe_violations(page) == []
     pdf = page.pdf(format="A4", print_background=True)
     pages = len(re.findall(rb"/Type\s*/Page(?![a-zA-Z])", pdf))
-    assert pdf.startswith(b"%PDF") and 3 <= pages <= 12, pages
+    assert pdf.startswith(b"%PDF") and 3 <= pages <= 12, pages  # a title page, then the report
+    assert re.search(rb"/Count (\d+)", pdf).group(1) == str(pages).encode()
+    width, height = (float(v) for v in re.search(rb"/MediaBox\s*\[0 0 ([\d.]+) ([\d.]+)\]", pdf).groups())
+    assert (round(width), round(height)) == (596, 843)  # A4 in points
     (SCREENSHOTS / "evaluator-report.pdf").write_bytes(pdf)
     # No pdftoppm here: the print view at A4's width (96 dpi), its title page as printed.
     page.emulate_media(media="print")
