@@ -186,3 +186,25 @@ def test_a_large_download_becomes_a_job_whose_page_shows_progress_then_the_link(
     assert file.status_code == 200
     data = openpyxl.load_workbook(io.BytesIO(file.data), read_only=True)["data"]
     assert len(list(data.iter_rows(values_only=True))) == 1 + 6
+
+
+def test_an_idle_evaluator_session_ends_and_so_do_all_when_the_evaluator_token_changes(settings, store):
+    import dataclasses
+    import hashlib
+
+    from service.app import create_app
+    from tests.integration.test_console_sessions import Clock
+
+    clock = Clock()
+    app = create_app(settings, store=store, clock=clock)
+    busy, idle = evaluator(app), evaluator(app)
+    for _ in range(3):  # 87 minutes in all, never 30 without a request
+        clock.advance(29 * 60)
+        assert busy.get("/evaluator").status_code == 200
+    assert idle.get("/evaluator").status_code == 303  # 30 minutes without a request
+    new_token = dataclasses.replace(settings, evaluator_token_sha256=hashlib.sha256(b"a-new-token-" * 3).hexdigest())
+    rotated = create_app(new_token, store=store, clock=clock).test_client()
+    rotated.set_cookie(
+        "evaluator_session", busy.get_cookie("evaluator_session", path="/evaluator").value, path="/evaluator"
+    )
+    assert rotated.get("/evaluator").status_code == 303
