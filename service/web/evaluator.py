@@ -18,7 +18,7 @@ from flask_babel import gettext as _
 
 from service import evaluation, observability
 from service.domain.models import Bank
-from service.errors import N_, NotFound
+from service.errors import N_, InvalidInput, NotFound
 from service.operations import now_to_the_minute
 from service.web import auth, i18n, services, sessions
 
@@ -119,7 +119,9 @@ def download(kind: str):
 
     if kind not in KINDS or request.args.get("format") not in DOWNLOAD_FORMATS:
         raise NotFound(N_("No such download."))
-    filters, _chosen, _problems = _filters()
+    filters, _chosen, problems = _filters()
+    if problems:  # a filter dropped would export more than was asked for
+        raise InvalidInput(N_("This download's filters are not valid: go back to the programme and choose again."))
     query = ExportQuery(
         kind=kind,
         file_format=request.args["format"],

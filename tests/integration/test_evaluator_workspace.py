@@ -106,6 +106,7 @@ def test_an_xlsx_download_has_the_csvs_rows_a_codebook_of_every_column_and_the_m
     metadata = dict(workbook["metadata"].iter_rows(min_row=2, values_only=True))
     assert metadata["k"] == 5 and metadata["bank_versions"] == "small/1" and metadata["exported_at"]
     assert "suppressed_rows" in metadata and "withheld_rows" in metadata
+    assert browser.get("/evaluator/exports/submissions?format=xlsx&bank=small@9").status_code == 422  # not all banks
     api = small_app.test_client().get(
         "/api/v1/exports/submissions?format=xlsx&bank_id=small&bank_version=1", headers=EVALUATOR
     )
