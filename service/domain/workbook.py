@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import json
+from datetime import datetime
 
 from service.domain.export import Export
 
@@ -27,7 +28,10 @@ def workbook(export: Export, metadata: dict, book: dict, exported_at: str) -> by
     buffer = io.BytesIO()
     options = {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
     with xlsxwriter.Workbook(buffer, options) as xlsx:
-        xlsx.set_properties({"title": f"{export.kind} export", "comments": "k-anonymized; see the metadata sheet"})
+        created = datetime.strptime(exported_at, "%Y-%m-%dT%H:%MZ")  # the file says no more than the sheet
+        xlsx.set_properties(
+            {"title": f"{export.kind} export", "comments": "k-anonymized; see the metadata sheet", "created": created}
+        )
         header = xlsx.add_format({"bold": True, "bottom": 1})
         _data_sheet(xlsx.add_worksheet(DATA_SHEET), export, book, header)
         _table_sheet(xlsx.add_worksheet(CODEBOOK_SHEET), CODEBOOK_COLUMNS, _codebook_rows(book), header)

@@ -31,6 +31,7 @@ def test_the_workbook_has_the_csvs_rows_typed_a_codebook_and_the_metadata():
     meta = dict(book["metadata"].iter_rows(min_row=2, values_only=True))
     assert meta["exported_at"] == "2026-03-12T10:04Z" and meta["k"] == 5 and meta["suppressed_rows"] == 0
     assert meta["bank_versions"] == "small/1"
+    assert book.properties.created.isoformat().startswith("2026-03-12T10:04:00")  # no finer than the sheet
 
 
 def test_text_that_looks_like_a_formula_stays_a_text_cell():
