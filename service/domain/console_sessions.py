@@ -36,11 +36,11 @@ class ConsoleSession:
 
     def is_live(self, now: float, token_generation: str, role: str = "coordinator") -> bool:
         return (
-            self.role == role
-            and self.ended_at is None
+            self.ended_at is None
             and hmac.compare_digest(self.token_generation, token_generation)
             and now - self.last_seen < IDLE_SECONDS
             and now < self.expires_at
+            and self.role == role
         )
 
     def needs_touch(self, now: float) -> bool:
