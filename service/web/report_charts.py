@@ -18,7 +18,7 @@ from markupsafe import Markup, escape
 from service.web.charts import AFTER, BEFORE_EDGE, FONT, GRID, INK, MUTED
 
 WIDTH = 640
-LABEL = 190  # room for the indicator's short name on the left
+LABEL = 220  # room for the indicator's short name on the left (23 characters)
 ROW = 46
 
 
@@ -62,7 +62,7 @@ def indicator_chart(rows: list[dict], _: Callable[..., str]) -> Markup:
     shown = [row for row in rows if row["value"] is not None]
     lowest = min([0.0, *(row["interval"][0] for row in shown if row["interval"]), *(r["value"] for r in shown)])
     low = -100.0 if lowest < -50 else (-50.0 if lowest < 0 else 0.0)
-    high, left, width = 100.0, LABEL, WIDTH - LABEL - 20
+    high, left, width = 100.0, LABEL, WIDTH - LABEL - 30
     height = ROW * len(rows) + 40
     parts = _svg(
         "ind",

@@ -159,5 +159,10 @@ def test_the_report_prints_from_the_api_in_ukrainian(programme, browser):
     page.goto(programme["root"] + f"/api/v1/reports?bank_id={BANK[0]}&bank_version={BANK[1]}&format=html&lang=uk")
     assert page.locator("html").get_attribute("lang") == "uk"
     assert page.get_by_role("heading", name="Звіт про ефективність навчання").count() == 1
+    assert page.get_by_role("heading", name="Захист даних").count() == 1
+    assert axe_violations(page) == []
     assert page.pdf(format="A4").startswith(b"%PDF")
+    page.set_viewport_size({"width": 794, "height": 1123})
+    page.screenshot(path=str(SCREENSHOTS / "evaluator-report-uk-794x1123.png"), full_page=True)
+    page.locator("figure.chart").first.screenshot(path=str(SCREENSHOTS / "evaluator-indicators-uk.png"))
     context.close()
