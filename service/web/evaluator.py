@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from flask import Blueprint, current_app, g, make_response, redirect, render_template, request, url_for
+from flask import Blueprint, Response, current_app, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from service import evaluation, observability
@@ -136,9 +136,8 @@ def download(kind: str):
     if isinstance(result, str):
         return redirect(url_for("evaluator.job", job_id=result), 303)
     observability.count(observability.EXPORTS_PRODUCED)
-    response = make_response(result.body)
+    response = Response(result.body, mimetype=result.content_type)  # text/csv with its charset, as the API's
     response.headers.update(result.headers)
-    response.headers["Content-Type"] = result.content_type
     response.headers["Content-Disposition"] = f'attachment; filename="{result.filename}"'
     return response
 
