@@ -58,6 +58,8 @@ def test_the_dashboard_shows_cohorts_filters_by_region_and_withholds_a_small_coh
     page = browser.get("/evaluator?lang=en").text
     assert "Kyiv, police" in page and "Lviv, teachers" in page and "Tiny group" in page
     assert "fewer than 5 participants: not shown" in page
+    totals = re.search(r"<tfoot>(.*?)</tfoot>", page, re.S).group(1)  # the cohort of 2 is not counted
+    assert "Total of 2 cohorts with figures" in totals and re.findall(r'"n">(\d+)<', totals) == ["12", "12", "12"]
     row = re.search(r"Tiny group</td>(.*?)</tr>", page, re.S).group(1)
     assert "not shown" in row and '<td class="n">2</td>' not in row  # no count either
     lviv_only = browser.get("/evaluator?lang=en&region=Львівська область").text
