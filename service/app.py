@@ -40,11 +40,18 @@ def create_app(
     services = Services(settings=settings, store=store, banks=banks, **({"clock": clock} if clock else {}))
 
     app = _flask_app(services)
-    from service.web import admin, participant, trainer
+    from service.web import (
+        admin,
+        admin_results,  # noqa: F401  (its routes join the console's blueprint)
+        evaluator,
+        participant,
+        trainer,
+    )
 
     app.register_blueprint(participant.bp)
     app.register_blueprint(trainer.bp)
     app.register_blueprint(admin.bp)
+    app.register_blueprint(evaluator.bp)
     errors.init_app(app)
 
     @app.get("/healthz")

@@ -118,6 +118,21 @@ def check_sync_size(export_file: ExportFile, settings) -> ExportFile:
     return export_file
 
 
+def file_or_job(jobs: ExportJobs, services, query: ExportQuery) -> ExportFile | str:
+    """The export itself when it fits in one response, else the id of a job started to build it
+    (the JSON API answers 202 with it, the evaluator's workspace shows the job's progress)."""
+    from service import exports
+
+    jobs.delete_expired_files()
+    settings = services.settings
+    if exports.estimate_rows(services, query) > settings.export_sync_max_rows:
+        return create_job(jobs, query)
+    try:
+        return check_sync_size(exports.build_export(services, query, max_rows=settings.export_sync_max_rows), settings)
+    except ExportTooLarge:
+        return create_job(jobs, query)
+
+
 def create_job(jobs: ExportJobs, query: ExportQuery) -> str:
     """Store the request and start the job; the id is unguessable (the status still needs the token)."""
     job_id = secrets.token_urlsafe(18)

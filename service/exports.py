@@ -19,7 +19,8 @@ from service.reports import select_cohorts
 from service.settings import Settings
 
 KINDS = ("submissions", "participants")
-EXPORT_FORMATS = {"csv": "text/csv", "jsonl": "application/x-ndjson", "zip": "application/zip"}
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+EXPORT_FORMATS = {"csv": "text/csv", "jsonl": "application/x-ndjson", "xlsx": XLSX, "zip": "application/zip"}
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,7 @@ class ExportQuery:
     cohort_id: str | None = None
     bank_id: str | None = None
     bank_version: str | None = None
+    region: str | None = None  # the evaluator's workspace filters by region too
     day_from: date | None = None
     day_to: date | None = None
 
@@ -74,6 +76,7 @@ class ExportQuery:
             "cohort_id": self.cohort_id,
             "bank_id": self.bank_id,
             "bank_version": self.bank_version,
+            "region": self.region,
             "from": self.day_from.isoformat() if self.day_from else None,
             "to": self.day_to.isoformat() if self.day_to else None,
         }
@@ -101,11 +104,8 @@ def export_data(services: Services, query: ExportQuery):
     only the day asked for: what may be shown of a participant is decided on the whole cohort."""
     from service.domain import export as exports  # here: export formats are not loaded by a cold start
 
-    cohort_ids = [query.cohort_id] if query.cohort_id else []
     selected = []
-    for cohort in select_cohorts(
-        services, cohort_ids=cohort_ids, bank_id=query.bank_id, bank_version=query.bank_version
-    ):
+    for cohort in _cohorts(services, query):
         bank = services.banks.get(cohort.bank_id, cohort.bank_version)
         if bank is None:
             continue
@@ -116,13 +116,17 @@ def export_data(services: Services, query: ExportQuery):
 def estimate_rows(services: Services, query: ExportQuery) -> int:
     """An upper bound of the rows an export with this query has (before day filters): a COUNT query
     for each cohort it covers, chosen as the export itself chooses them."""
+    return sum(services.store.count_cohort_submissions(cohort.id) for cohort in _cohorts(services, query))
+
+
+def _cohorts(services: Services, query: ExportQuery):
     cohorts = select_cohorts(
         services,
         cohort_ids=[query.cohort_id] if query.cohort_id else [],
         bank_id=query.bank_id,
         bank_version=query.bank_version,
     )
-    return sum(services.store.count_cohort_submissions(cohort.id) for cohort in cohorts)
+    return [cohort for cohort in cohorts if not query.region or cohort.region == query.region]
 
 
 def pseudonym_export_key(settings: Settings, name: str | None) -> bytes:
@@ -136,8 +140,9 @@ def pseudonym_export_key(settings: Settings, name: str | None) -> bytes:
 
 
 def build_export(services: Services, query: ExportQuery, *, max_rows: int | None = None) -> ExportFile:
-    """An anonymized export as a file: CSV (UTF-8 with BOM), JSON Lines, or a zip of both with the
-    codebook, the metadata and the bank versions used. With `max_rows`, an export of more rows is
+    """An anonymized export as a file: CSV (UTF-8 with BOM), JSON Lines, an Excel workbook (data,
+    codebook and metadata sheets), or a zip of CSV and JSON Lines with the codebook, the metadata and
+    the bank versions used. With `max_rows`, an export of more rows is
     refused (ExportTooLarge) before it is written out."""
     from service.domain import export as exports
     from service.domain.codebook import bundle, codebook
@@ -158,6 +163,11 @@ def build_export(services: Services, query: ExportQuery, *, max_rows: int | None
         raise ExportTooLarge(f"{metadata['rows']} rows")
     if query.file_format == "zip":
         body = bundle(export, metadata, codebook(export, catalogs.in_languages))
+    elif query.file_format == "xlsx":
+        from service.domain.workbook import workbook  # XlsxWriter only when an XLSX is asked for
+
+        exported_at = now_to_the_minute()
+        body = workbook(export, metadata, codebook(export, catalogs.in_languages), exported_at)
     elif query.file_format == "jsonl":
         body = exports.to_jsonl(export).encode("utf-8")
     else:

@@ -208,8 +208,11 @@ class SubmissionResultSchema(ma.Schema):
 class ExportQuerySchema(StrictSchema):
     format = Text(
         load_default="csv",
-        validate=validate.OneOf(["csv", "jsonl", "zip"]),
-        metadata={"description": "zip: CSV, JSON Lines, codebook.json, metadata.json and the bank versions used"},
+        validate=validate.OneOf(["csv", "jsonl", "xlsx", "zip"]),
+        metadata={
+            "description": "xlsx: an Excel workbook with data, codebook and metadata sheets; "
+            "zip: CSV, JSON Lines, codebook.json, metadata.json and the bank versions used"
+        },
     )
     pooled = fields.Boolean(
         load_default=False,

@@ -162,7 +162,12 @@ class ReportQuerySchema(StrictSchema):
         validate=validate.Length(max=100),
         metadata={"description": "repeat to pool several cohorts of the same bank version"},
     )
-    format = Text(load_default="json", validate=validate.OneOf(["json", "csv"]))
+    format = Text(
+        load_default="json",
+        validate=validate.OneOf(["json", "csv", "html"]),
+        metadata={"description": "html: the pooled report of bank_id/bank_version to print (A4, text/html)"},
+    )
+    lang = Text(validate=validate.OneOf(["uk", "en"]), metadata={"description": "format=html: the report's language"})
 
     @ma.validates_schema
     def bank_or_cohort(self, data: dict, **_) -> None:

@@ -280,6 +280,17 @@ class Store:
             ExpressionAttributeValues={":now": {"N": str(now)}},
         )
 
+    def get_targets(self, bank_id: str) -> dict[str, float]:
+        """The coordinator's indicator targets for a bank ({} before any were set): one GetItem."""
+        with _translated_errors():
+            answer = self.client.get_item(TableName=self.table_name, Key=items.targets_key(bank_id))
+        return items.targets_from_item(answer.get("Item"))
+
+    def put_targets(self, bank_id: str, targets: dict[str, float], updated_at: str) -> None:
+        """Replace a bank's targets (the last coordinator to save wins: a form of three numbers)."""
+        with _translated_errors():
+            self.client.put_item(TableName=self.table_name, Item=items.targets_to_item(bank_id, targets, updated_at))
+
     def _update_if(self, key: dict, **arguments) -> bool:
         """One conditional UpdateItem; False when its condition failed. The condition must hold
         `attribute_exists(pk)`: UpdateItem would otherwise create the item."""

@@ -311,6 +311,7 @@ def console_session_to_item(session: ConsoleSession) -> dict:
             "started_at": session.started_at,
             "last_seen": session.last_seen,
             "ended_at": session.ended_at,
+            "role": session.role,
             TTL_ATTRIBUTE: session.expires_at,
         }
     )
@@ -326,4 +327,25 @@ def console_session_from_item(item: dict) -> ConsoleSession:
         started_at=_field(data, kind, "started_at", int),
         last_seen=_field(data, kind, "last_seen", int),
         ended_at=_field(data, kind, "ended_at", int, None),
+        role=_field(data, kind, "role", str, "coordinator"),  # sessions stored before roles: the console's
     )
+
+
+def targets_key(bank_id: str) -> dict:
+    """The coordinator's indicator targets for a bank (every version): one item, read by key."""
+    return {"pk": {"S": f"BANK#{bank_id}"}, "sk": {"S": "TARGETS"}}
+
+
+def targets_to_item(bank_id: str, targets: dict[str, float], updated_at: str) -> dict:
+    item = _serialize({"type": "targets", "schema_version": SCHEMA_VERSION, "updated_at": updated_at})
+    values = {name: {"N": str(Decimal(str(value)))} for name, value in sorted(targets.items())}
+    return targets_key(bank_id) | item | {"targets": {"M": values}}
+
+
+def targets_from_item(item: dict | None) -> dict[str, float]:
+    """Targets by indicator name; {} before the coordinator set any."""
+    if not item:
+        return {}
+    data = _readable(item, "targets")
+    stored = data.get("targets") or {}
+    return {str(name): float(_number("targets", name, value)) for name, value in stored.items()}

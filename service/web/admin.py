@@ -10,23 +10,17 @@ ever in a URL, a page's script or a log.
 
 from __future__ import annotations
 
-import hmac
 import re
 
-from flask import Blueprint, current_app, g, make_response, redirect, render_template, request, url_for
+from flask import Blueprint, g, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import ngettext
 
-from service import console_sessions, operations, reports
-from service.domain.console_sessions import LIFETIME_SECONDS
+from service import operations, reports
 from service.domain.models import DEFAULT_EXPECTED_PARTICIPANTS
 from service.domain.models import MAX_EXPECTED_PARTICIPANTS as MAX_EXPECTED
 from service.domain.text import HIDDEN_CHARACTER_MESSAGE, hidden_character
-from service.errors import N_, Forbidden, InvalidInput, NotFound
-from service.observability import logger
-from service.web import auth, i18n, links, services, validation_messages
-from service.web.errors import with_retry_after
-from service.web.login_throttle import LoginThrottle
+from service.errors import N_, InvalidInput, NotFound
+from service.web import auth, i18n, links, services, sessions, validation_messages
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 COOKIE = "admin_session"
@@ -35,23 +29,26 @@ _PAGE_KEY = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\dZ#[a-z0-9]{1,40}$")
 _OPEN_ENDPOINTS = ("admin.login", "admin.login_form")
 
 
-@bp.record_once
-def _start_login_throttle(state) -> None:
-    """One throttle per app, and so per container (it lives in memory), on the services' clock."""
-    state.app.extensions["assess.login_throttle"] = LoginThrottle(lambda: services().clock())
+DOOR = sessions.SessionDoor(
+    role="coordinator",
+    cookie=COOKIE,
+    path="/admin",
+    is_token=auth.is_coordinator,
+    login_template="admin/login.html",
+    wrong_token=N_("That is not the coordinator's token."),
+    log_name="console",
+)
+bp.record_once(sessions.start_throttle)
 
 
 @bp.before_request
 def require_session():
-    g.admin_session = console_sessions.current_session(services(), request.cookies.get(COOKIE))
+    g.admin_session = sessions.current(DOOR)
     if request.endpoint in _OPEN_ENDPOINTS:
         return None
     if g.admin_session is None:
         return redirect(url_for("admin.login_form"), 303)
-    if request.method == "POST":
-        presented = request.form.get("csrf", "")
-        if not hmac.compare_digest(presented.encode(), g.admin_session.csrf.encode()):
-            raise Forbidden(N_("This form has expired. Go back, reload the page and try again."))
+    sessions.check_form(g.admin_session)
     return None
 
 
@@ -70,44 +67,12 @@ def login_form():
 
 @bp.post("/login")
 def login():
-    throttle = current_app.extensions["assess.login_throttle"]
-    wait = throttle.wait_seconds()
-    if wait:  # the token is not even compared: a right one answers as a wrong one would
-        logger.info("console login throttled", extra={"retry_after": wait})
-        message = ngettext(
-            "Too many wrong tokens. Try again in %(num)s second.",
-            "Too many wrong tokens. Try again in %(num)s seconds.",
-            wait,
-        )
-        return with_retry_after(make_response(render_template("admin/login.html", error=message), 429), wait)
-    if not auth.is_coordinator(request.form.get("token", "").strip()):
-        throttle.failed()
-        logger.info("console login refused")
-        return render_template("admin/login.html", error=_("That is not the coordinator's token.")), 401
-    throttle.succeeded()
-    response = redirect(url_for("admin.cohorts"), 303)
-    session_id, _session = console_sessions.start_session(services())
-    response.set_cookie(
-        COOKIE,
-        session_id,
-        max_age=LIFETIME_SECONDS,
-        path=links.cookie_path("/admin"),
-        httponly=True,
-        samesite="Strict",
-        secure=request.is_secure,
-    )
-    logger.info("console login")
-    return response
+    return sessions.log_in(DOOR, url_for("admin.cohorts"))
 
 
 @bp.post("/logout")
 def logout():
-    console_sessions.end_session(services(), request.cookies.get(COOKIE))
-    response = redirect(url_for("admin.login_form"), 303)
-    response.delete_cookie(
-        COOKIE, path=links.cookie_path("/admin"), httponly=True, samesite="Strict", secure=request.is_secure
-    )
-    return response
+    return sessions.log_out(DOOR, url_for("admin.login_form"))
 
 
 @bp.get("")

@@ -209,9 +209,9 @@ _EXPORT_DOC = {
     "security": BEARER,
     "responses": {
         "200": {
-            "description": "CSV (UTF-8 with BOM), JSON Lines, or a zip with both, codebook.json, metadata.json "
-            "and the bank versions used. CSV and JSON Lines carry the metadata in X-Export-* headers "
-            "(docs/security.md)."
+            "description": "CSV (UTF-8 with BOM), JSON Lines, an Excel workbook (data, codebook and metadata "
+            "sheets), or a zip with CSV and JSON Lines, codebook.json, metadata.json and the bank versions used. "
+            "CSV, JSON Lines and XLSX carry the metadata in X-Export-* headers (docs/security.md)."
         }
     },
 }

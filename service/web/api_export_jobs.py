@@ -12,7 +12,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from service import export_jobs, exports, observability
-from service.errors import N_, ExportTooLarge, NotFound
+from service.errors import N_, NotFound
 from service.exports import ExportFile, ExportQuery
 from service.store.export_files import LocalExportFiles, job_key
 from service.web import auth, links, services
@@ -45,16 +45,14 @@ def jobs() -> export_jobs.ExportJobs:
 
 def export_or_job(query: ExportQuery) -> Response:
     """The export itself when it fits in one response, else 202 and a job that builds it."""
-    jobs().delete_expired_files()
-    settings = services().settings
-    if exports.estimate_rows(services(), query) > settings.export_sync_max_rows:
-        return _accepted(export_jobs.create_job(jobs(), query))
-    try:
-        export_file = export_jobs.check_sync_size(
-            exports.build_export(services(), query, max_rows=settings.export_sync_max_rows), settings
-        )
-    except ExportTooLarge:
-        return _accepted(export_jobs.create_job(jobs(), query))
+    result = export_jobs.file_or_job(jobs(), services(), query)
+    if isinstance(result, str):
+        return _accepted(result)
+    return file_response(result)
+
+
+def file_response(export_file: ExportFile) -> Response:
+    """An export as a download, its metadata in X-Export-* headers."""
     observability.count(observability.EXPORTS_PRODUCED)
     response = Response(export_file.body, mimetype=export_file.content_type)
     response.headers.update(export_file.headers)

@@ -9,6 +9,7 @@ from flask_smorest import Blueprint
 
 from service import reports
 from service.domain import report_table
+from service.errors import N_, InvalidInput, NotFound
 from service.schemas import report as schemas
 from service.web import auth, services
 
@@ -20,6 +21,27 @@ CSV_EXAMPLE = (
 )
 
 
+def _printable(query: dict) -> Response:
+    """The pooled report of a bank version to print (A4, `lang=uk` or `en`): the page the evaluator's
+    workspace prints, with the same figures (service/evaluation.py)."""
+    from flask import render_template
+
+    from service.web.evaluator import report_context
+
+    bank_id, version = query.get("bank_id"), query.get("bank_version")
+    if query.get("cohort_id") or not (bank_id and version):
+        raise InvalidInput(
+            N_("format=html is the pooled report of a bank version: give bank_id and bank_version"),
+            {"format": N_("give bank_id and bank_version, not cohort_id")},
+        )
+    bank = services().banks.get(bank_id, version)
+    if bank is None:
+        raise NotFound(N_("no such bank version"))
+    response = Response(render_template("evaluator/print.html", **report_context(bank)), mimetype="text/html")
+    response.charset = "utf-8"
+    return response
+
+
 @blp.route("")
 class Reports(MethodView):
     @blp.arguments(schemas.ReportQuerySchema, location="query")
@@ -29,8 +51,11 @@ class Reports(MethodView):
     def get(self, query: dict):
         """The report of one cohort (`cohort_id`), of several pooled (`cohort_id` repeated), or of every
         cohort of a bank version pooled (`bank_id` and `bank_version`). Participants are paired only
-        within their own cohort. `format=csv` answers one row per figure (UTF-8)."""
+        within their own cohort. `format=csv` answers one row per figure (UTF-8); `format=html` (with
+        `bank_id` and `bank_version`, and `lang=uk` or `en`) the report to print (A4)."""
         auth.require_evaluator()
+        if query["format"] == "html":
+            return _printable(query)
         report = reports.evaluator_report(
             services(),
             cohort_ids=query.get("cohort_id") or (),

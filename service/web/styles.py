@@ -15,7 +15,7 @@ from flask import Flask
 from markupsafe import Markup
 
 STATIC = Path(__file__).resolve().parent.parent / "static"
-NAMES = ("app", "result", "trainer", "admin")
+NAMES = ("app", "result", "trainer", "admin", "evaluator")
 SHEETS = {name: (STATIC / f"{name}.css").read_text(encoding="utf-8").strip() for name in NAMES}
 
 

@@ -51,6 +51,11 @@ def console_form(**fields) -> Callable:
     return lambda world, role: {"csrf": world.values.get("csrf", "")} | fields
 
 
+def workspace_form(**fields) -> Callable:
+    """A form of the evaluator's workspace: its session's CSRF secret (only a logged-in evaluator has one)."""
+    return lambda world, role: {"csrf": world.values.get("evaluator_csrf", "")} | fields
+
+
 def login_form(world, role) -> dict:
     """The login form holding whatever token the role holds."""
     tokens = {
@@ -91,6 +96,11 @@ class Case:
 def console(status: int, **options) -> Case:
     """A console route: the logged-in coordinator gets `status`, everyone else a 303 to the login page."""
     return Case(only(status, "coordinator", others=303), refused=303, allowed=("coordinator",), **options)
+
+
+def workspace(status: int, **options) -> Case:
+    """An evaluator's page: the logged-in evaluator gets `status`, everyone else a 303 to its login page."""
+    return Case(only(status, "evaluator", others=303), refused=303, allowed=("evaluator",), **options)
 
 
 ACCESS: dict[tuple[str, str], Case] = {
@@ -159,8 +169,21 @@ ACCESS: dict[tuple[str, str], Case] = {
     ("POST", "/admin/cohorts/<cohort_id>/trainer-link"): console(200, form=console_form()),
     ("POST", "/admin/cohorts/<cohort_id>/close"): console(303, form=console_form(confirm="yes")),
     ("POST", "/admin/cohorts/<cohort_id>/delete"): console(303, form=console_form(confirm="yes")),
+    ("GET", "/admin/cohorts/<cohort_id>/results"): console(200),
+    ("GET", "/admin/banks/<bank_id>/targets"): console(200),
+    ("POST", "/admin/banks/<bank_id>/targets"): console(303, form=console_form(improved_share="70")),
+    # the evaluator's workspace: a session from its own login form; the console's session opens none of it
+    ("GET", "/evaluator/login"): Case(only(303, "evaluator", others=200)),
+    ("POST", "/evaluator/login"): Case(only(303, "evaluator", others=401), form=login_form),
+    ("POST", "/evaluator/logout"): workspace(303, form=workspace_form()),
+    ("GET", "/evaluator"): workspace(200),
+    ("GET", "/evaluator/reports/<bank_id>/<version>"): workspace(200),
+    ("GET", "/evaluator/reports/<bank_id>/<version>/print"): workspace(200),
+    ("GET", "/evaluator/exports/<kind>"): workspace(200, query=lambda w, r: {"format": "xlsx", "bank": "small@1"}),
+    ("GET", "/evaluator/jobs/<job_id>"): workspace(404),
 }
 LOGIN_PAGE = "/admin/login"
+WORKSPACE_LOGIN_PAGE = "/evaluator/login"
 
 
 def build_app(store: Store):
@@ -221,6 +244,10 @@ def client_as(world: World, role: str, cohort_id: str):
         headers["Authorization"] = f"Bearer {token}"
     elif role == "evaluator":
         headers |= EVALUATOR
+        login = client.post(WORKSPACE_LOGIN_PAGE, data={"token": ENVIRONMENT["ASSESS_EVALUATOR_TOKEN"]})
+        assert login.status_code == 303
+        page = client.get("/evaluator").text
+        world.values["evaluator_csrf"] = re.search(r'name="csrf" value="([^"]+)"', page).group(1)
     elif role == "coordinator":
         headers |= ADMIN
         assert client.post(LOGIN_PAGE, data={"token": ENVIRONMENT["ASSESS_ADMIN_TOKEN"]}).status_code == 303
@@ -235,6 +262,7 @@ def path_for(rule: str, cohort_id: str) -> str:
         "version": "1",
         "filename": "app.css",
         "job_id": "no-such-job",
+        "kind": "submissions",
     }
 
     def value(match: re.Match) -> str:
@@ -297,7 +325,8 @@ def test_route_answers_each_role_with_its_exact_status(world, method, rule, role
     assert response.status_code == case.expect[role], response.get_data(as_text=True)[:500]
     assert_security_headers(response, case)
     if case.refused == 303 and case.refuses(role):
-        assert response.headers["Location"].endswith(LOGIN_PAGE)  # sent to log in, not let through
+        login = WORKSPACE_LOGIN_PAGE if rule.startswith("/evaluator") else LOGIN_PAGE
+        assert response.headers["Location"].endswith(login)  # sent to its own login, not let through
     elif role == "coordinator" and rule == "/admin/cohorts/<cohort_id>/delete":
         assert response.headers["Location"].endswith("/admin")  # the cohort is gone: back to the list
     elif role == "coordinator" and rule.startswith("/admin/cohorts/<cohort_id>") and response.status_code == 303:

@@ -27,6 +27,9 @@ NOT_ON_THE_FIRST_PAGE = (
     "service.web.charts",
     "segno",
     "yaml",
+    "xlsxwriter",  # the evaluator's XLSX downloads only (issue 19)
+    "service.domain.workbook",
+    "service.domain.indicators",
 )
 FIRST_PAGE = """
 import json, sys

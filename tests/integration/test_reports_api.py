@@ -171,6 +171,7 @@ def test_openapi_describes_the_evaluator_report(small_client):
         "bank_version",
         "cohort_id",
         "format",
+        "lang",  # format=html: the printed report's language
     }
     content = operation["responses"]["200"]["content"]
     assert content["application/json"]["schema"] == {"$ref": "#/components/schemas/Report"}
