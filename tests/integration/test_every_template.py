@@ -73,6 +73,25 @@ def last_options(html: str) -> dict[str, str]:
     return dict(re.findall(r'name="(a\.[^"]+)" value="([^"]+)"', html))
 
 
+def evaluator_tour(app, language: str, cohort_id: str):
+    """The evaluator's workspace: sign-in, programme, pooled report, its print view, an export job."""
+    from service import export_jobs
+    from service.exports import ExportQuery
+    from service.web import evaluator
+
+    browser = app.test_client()
+    browser.set_cookie("lang", language)
+    yield "evaluator login", browser.get("/evaluator/login").status_code
+    browser.post("/evaluator/login", data={"token": ENVIRONMENT["ASSESS_EVALUATOR_TOKEN"]})
+    yield "programme", browser.get("/evaluator").status_code
+    version = app.extensions["assess"].store.get_cohort(cohort_id).bank_version
+    yield "pooled report", browser.get(f"/evaluator/reports/online-child-safety/{version}").status_code
+    yield "print", browser.get(f"/evaluator/reports/online-child-safety/{version}/print").status_code
+    with app.test_request_context():
+        job_id = export_jobs.create_job(evaluator._jobs(), ExportQuery(kind="participants", cohort_id=cohort_id))
+    yield "export job", browser.get(f"/evaluator/jobs/{job_id}").status_code
+
+
 def tour(app, dynamodb, language: str):
     """Every page a person can meet, in `language`: (what was asked, its status)."""
     coordinator, phone, trainer = (app.test_client() for _ in range(3))
@@ -109,6 +128,9 @@ def tour(app, dynamodb, language: str):
     yield "trainer", trainer.get(f"/cohorts/{cohort_id}").status_code
     yield "projector", trainer.get(f"/cohorts/{cohort_id}/projector").status_code
     yield "live", trainer.get(f"/cohorts/{cohort_id}/live.json").status_code
+    yield "results, read-only", coordinator.get(f"/admin/cohorts/{cohort_id}/results").status_code
+    yield "targets", coordinator.get("/admin/banks/online-child-safety/targets").status_code
+    yield from evaluator_tour(app, language, cohort_id)
 
     faults = Faults(dynamodb)
     faults.fail("GetItem", "throttling", times=3)
