@@ -30,9 +30,7 @@ def test_the_submissions_export_has_follow_up_rows_reaction_and_sure_columns_all
     exported = submission_export([three_phases()], export_key=KEY, k=2)
 
     assert [row["phase"] for row in exported.rows].count("follow_up") == 4
-    assert {"reaction.r-apply", "reaction.r-clear", "reaction.r-useful", "sure.q1", "sure.q3"} <= set(
-        exported.columns
-    )
+    assert {"reaction.r-apply", "reaction.r-clear", "reaction.r-useful", "sure.q1", "sure.q3"} <= set(exported.columns)
     post = [row for row in exported.rows if row["phase"] == "post"]
     assert sorted(row["reaction.r-apply"] for row in post) == [1, 1, 2, 3, 4, 5]
     assert {row.get("sure.q1") for row in exported.rows if row["phase"] == "pre"} == {0, 1}
