@@ -30,7 +30,7 @@ def test_a_20_question_submission_with_reaction_and_confidence_is_at_most_3_wcu(
         bank, {q.id: list(q.option_ids if q.type == "multiple" else q.option_ids[:1]) for q in questions}
     )
     full = dataclasses.replace(
-        submission("a" * 64, "post", bank=bank, answers={q.id: a for q, a in zip(questions, answers.values())}),
+        submission("a" * 64, "post", bank=bank, answers=dict(answers)),
         score=score_submission(bank, answers),
         reaction={item.id: 4 for item in statements} | {"r-most-useful": "case-studies"},
         confidence={q.id: True for q in questions},
