@@ -14,7 +14,7 @@ from service.domain import reaction, retention
 from service.domain.models import Bank, Submission
 
 ParticipantKey = tuple[str, str]
-PERSISTED_SHARE = 0.2  # a misconception "persisted" when at least this share of the post-test was sure and wrong
+PERSISTED_SHARE = 0.2  # a misconception "persisted": at least this share of the post-test's takers sure and wrong
 
 
 def extend_report(
@@ -37,12 +37,9 @@ def extend_report(
         for phase in ("pre", "post"):
             counts = confident[phase][question.id]
             row[f"confident_wrong_{phase}"] = counts["confident_wrong"] if bank.confidence else None
-        answered = confident["post"][question.id]["answered"]
-        row["misconception_persisted"] = bool(
-            bank.confidence
-            and answered
-            and confident["post"][question.id]["confident_wrong"] >= PERSISTED_SHARE * answered
-        )
+        took = len(post.percents)
+        wrong = confident["post"][question.id]["confident_wrong"]
+        row["misconception_persisted"] = bool(bank.confidence and took and wrong >= PERSISTED_SHARE * took)
     return report
 
 

@@ -68,7 +68,7 @@ def test_a_sure_wrong_answer_is_a_misconception_and_an_unsure_one_is_not():
     people = [
         ({"q1": ["a"], "q2": ["a", "c"]}, {"q1": True, "q2": True}),  # sure and wrong on q1, sure and right on q2
         ({"q1": ["a"], "q2": ["a"]}, {"q1": False, "q2": True}),  # unsure wrong on q1, sure and wrong on q2
-        ({"q1": ["b"]}, {"q1": True, "q3": True}),  # a mark on an unanswered question counts nowhere
+        ({"q1": ["b"]}, {"q1": True, "q9": True}),  # sure and right; a mark for no question of the bank counts nowhere
         ({"q1": ["a"]}, {}),  # no mark at all
     ]
     subs = [
@@ -79,9 +79,9 @@ def test_a_sure_wrong_answer_is_a_misconception_and_an_unsure_one_is_not():
     rows = confident_wrong(BANK, subs)
 
     assert rows == {
-        "q1": {"answered": 4, "sure": 2, "confident_wrong": 1},
-        "q2": {"answered": 2, "sure": 2, "confident_wrong": 1},
-        "q3": {"answered": 0, "sure": 0, "confident_wrong": 0},
+        "q1": {"marked": 3, "sure": 2, "confident_wrong": 1},
+        "q2": {"marked": 2, "sure": 2, "confident_wrong": 1},
+        "q3": {"marked": 0, "sure": 0, "confident_wrong": 0},
     }
 
 
