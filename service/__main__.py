@@ -8,6 +8,7 @@ import sys
 import click
 
 from service.authoring import cli as authoring_cli
+from service.domain.models import PHASES
 
 
 @click.group()
@@ -137,7 +138,7 @@ def cohorts():
 @click.option("--label", required=True)
 @click.option("--language")
 @click.option("--region")
-@click.option("--closed", multiple=True, type=click.Choice(["pre", "post"]), help="Phases that start closed.")
+@click.option("--closed", multiple=True, type=click.Choice(PHASES), help="Phases that start closed.")
 @click.option(
     "--expected",
     "expected_participants",

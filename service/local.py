@@ -194,6 +194,9 @@ def create_demo_cohort(services, data_dir: Path | None = None):
         label="Demonstration cohort",
         region="м. Київ",
     )
+    from service import demo_data
+
+    demo_data.seed(services, created.cohort, services.banks.get(DEMO_BANK, versions[-1]))
     if data_dir is not None:
         _write_private_json(
             data_dir / "demo.json", {"cohort_id": created.cohort.id, "trainer_token": created.trainer_token}

@@ -88,7 +88,7 @@ def create_cohort(
     if language not in bank.languages:
         raise InvalidInput(N_("the bank has no such language"), {"language": N_("not one of the bank's languages")})
     check_label_and_region(services.settings, label, region)
-    state = {"pre": True, "post": False}
+    state = {"pre": True, "post": False, "follow_up": False}
     state.update(phases or {})
     trainer_token = secrets.token_urlsafe(24)
     cohort = Cohort(
@@ -137,10 +137,10 @@ def find_cohort(services: Services, cohort_id: str) -> tuple[Cohort, Bank]:
 
 def set_phases(services: Services, cohort_id: str, phases: Mapping[str, bool]) -> Cohort:
     if not phases:
-        raise InvalidInput(N_("name the phase to open or close"), {"phases": N_("pre or post")})
+        raise InvalidInput(N_("name the phase to open or close"), {"phases": N_("pre, post or follow_up")})
     unknown = sorted(set(phases) - set(PHASES))
     if unknown:
-        raise InvalidInput(N_("unknown phase"), {phase: N_("a phase is pre or post") for phase in unknown})
+        raise InvalidInput(N_("unknown phase"), {phase: N_("a phase is pre, post or follow_up") for phase in unknown})
     return services.store.set_phases(cohort_id, dict(phases))
 
 
@@ -151,7 +151,9 @@ def change_phases(services: Services, cohort_id: str, form: Mapping[str, str]) -
         return start_post_test(services, cohort_id)
     phase, wanted = form.get("phase"), form.get("open")
     if phase not in PHASES or wanted not in ("0", "1"):
-        raise InvalidInput(N_("Choose a test to open or close."), {"phase": N_("pre or post"), "open": N_("1 or 0")})
+        raise InvalidInput(
+            N_("Choose a test to open or close."), {"phase": N_("pre, post or follow_up"), "open": N_("1 or 0")}
+        )
     return set_phases(services, cohort_id, {phase: wanted == "1"})
 
 

@@ -13,19 +13,20 @@ from service.operations import Services
 
 @dataclass(frozen=True)
 class CohortSummary:
-    """A cohort with how many took each phase and both: a row of the coordinator's list."""
+    """A cohort with how many took each phase and both the pre- and post-test: a row of the coordinator's list."""
 
     cohort: Cohort
     pre: int
     post: int
     paired: int
+    follow_up: int = 0
 
     @classmethod
     def of(cls, cohort: Cohort, participants: Mapping[str, set[str]]) -> CohortSummary:
         """Counted from the phases each participant sent (Store.participant_phases)."""
         taken = participants.values()
-        pre, post = (sum(phase in phases for phases in taken) for phase in PHASES)
-        return cls(cohort, pre=pre, post=post, paired=sum(len(phases) == len(PHASES) for phases in taken))
+        counts = {phase: sum(phase in phases for phases in taken) for phase in PHASES}
+        return cls(cohort, **counts, paired=sum({"pre", "post"} <= set(phases) for phases in taken))
 
 
 def cohort_summary(services: Services, cohort: Cohort) -> CohortSummary:

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from service import observability, operations
 from service.domain import codes, linkage
-from service.domain.models import PHASES, Bank, Cohort, Submission
+from service.domain.models import LATER_PHASES, PHASES, Bank, Cohort, Submission
 from service.domain.scoring import AnswerError, check_answers, score_submission
 from service.errors import (
     N_,
@@ -32,7 +32,11 @@ class SubmitResult:
     submission: Submission
     participant_code: str
     created: bool
-    pre: Submission | None = None  # a post-test's pre-test, found when its code was checked
+    earlier: Mapping[str, Submission] = field(default_factory=dict)  # a later test's earlier ones, by phase
+
+    @property
+    def pre(self) -> Submission | None:
+        return self.earlier.get("pre")
 
 
 def submit(
@@ -46,6 +50,8 @@ def submit(
     answers: Mapping[str, Sequence[str]],
     participant_code: str | None = None,
     demographics: Mapping[str, str] | None = None,
+    reaction: Mapping[str, object] | None = None,
+    confidence: Mapping[str, bool] | None = None,
 ) -> SubmitResult:
     """Score and store one phase of one participant, exactly once per participant and phase.
 
@@ -55,8 +61,9 @@ def submit(
     """
     checked = _checked_answers(cohort, bank, submission_id, phase, language, answers)
     chosen_demographics = _check_demographics(bank, demographics or {})
+    reaction, confidence = _check_reaction(bank, phase, reaction or {}), _check_confidence(bank, confidence or {})
     key = linkage.cohort_key(services.settings.hmac_key, cohort.linkage_salt)
-    code, pre = _participant_code(services, cohort, key, participant_code, phase, submission_id)
+    code, earlier = _participant_code(services, cohort, key, participant_code, phase, submission_id)
     submission = Submission(
         cohort_id=cohort.id,
         phase=phase,
@@ -71,6 +78,8 @@ def submit(
         submitted_at=operations.now_to_the_minute(),  # through the module: tests set the time there
         demographics=chosen_demographics,
         expires_at=operations.expires_at(services.settings),
+        reaction=reaction,
+        confidence={question: sure for question, sure in confidence.items() if checked.get(question)},
     )
     stored, created = _store_within_limit(services, cohort, submission)
     if not created and not linkage.same_answers(stored, phase, checked, chosen_demographics):
@@ -81,7 +90,7 @@ def submit(
     logger.info(
         "submission stored" if created else "submission retried", extra={"cohort_id": cohort.id, "phase": phase}
     )
-    return SubmitResult(stored, code, created, pre)
+    return SubmitResult(stored, code, created, earlier)
 
 
 def _checked_answers(
@@ -94,7 +103,7 @@ def _checked_answers(
             {"submission_id": N_("a random (version 4) UUID, made anew for each test")},
         )
     if phase not in PHASES:
-        raise InvalidInput(N_("unknown phase"), {"phase": N_("a phase is pre or post")})
+        raise InvalidInput(N_("unknown phase"), {"phase": N_("a phase is pre, post or follow_up")})
     if cohort.closed:
         raise CohortClosed(N_("this cohort is closed for good"))
     if not cohort.is_open(phase):
@@ -120,26 +129,27 @@ def _checked_answers(
 
 def _participant_code(
     services: Services, cohort: Cohort, key: bytes, participant_code: str | None, phase: str, submission_id: str
-) -> tuple[str, Submission | None]:
+) -> tuple[str, dict[str, Submission]]:
     """The code this submission is stored under (the one typed, or one derived from the submission
-    id) and, for a post-test, the same code's pre-test."""
-    pre = None
+    id) and, for a later test (post-test, follow-up), the same code's earlier tests by phase: a
+    later test's code must have taken an earlier test here (unless the cohort accepts any code)."""
+    earlier: dict[str, Submission] = {}
     if participant_code:
         try:
             code = codes.format_code(codes.normalise_code(participant_code))
         except codes.CodeError as exc:
             raise InvalidInput(str(exc), {"participant_code": str(exc)}) from None
-        if phase == "post":
+        if phase in LATER_PHASES:
             taken = services.store.participant_submissions(cohort.id, codes.participant_hash(key, cohort.id, code))
-            pre = taken.get("pre")
-            if pre is None and not cohort.allow_unpaired_codes:
+            earlier = {p: taken[p] for p in PHASES[: PHASES.index(phase)] if p in taken}
+            if not earlier and not cohort.allow_unpaired_codes:
                 raise UnknownCode(
                     N_("This code is not one of this group's codes. Check it, or choose “I lost my code”."),
                     {"participant_code": N_("not a code given in this group's first test")},
                 )
     else:
         code = codes.code_from_seed(key, submission_id)
-    return code, pre
+    return code, earlier
 
 
 def first_test_code(services: Services, cohort: Cohort, submission_id: str) -> str:
@@ -186,6 +196,35 @@ def participant_history(services: Services, cohort: Cohort, participant_code: st
     key = linkage.cohort_key(services.settings.hmac_key, cohort.linkage_salt)
     digest = codes.participant_hash(key, cohort.id, participant_code)
     return services.store.participant_submissions(cohort.id, digest)
+
+
+def _check_reaction(bank: Bank, phase: str, given: Mapping[str, object]) -> dict[str, int | str]:
+    """The participant's reaction (optional): only with the post-test, only the bank's items, each a
+    rating 1–5 or one of its options. An item left blank is simply not there."""
+    if given and phase != "post":
+        raise InvalidInput(N_("the reaction is asked with the post-test only"), {"reaction": N_("post-test only")})
+    problems = {}
+    for key, value in given.items():
+        item = bank.reaction_item(key)
+        if item is None:
+            problems[f"reaction.{key}"] = N_("no such question")
+        elif not item.accepts(value):
+            problems[f"reaction.{key}"] = (
+                N_("a whole number from 1 to 5") if item.type == "likert" else N_("choose one of the listed options")
+            )
+    if problems:
+        raise InvalidInput(N_("some answers about the training are not among the options"), problems)
+    return dict(given)  # type: ignore[arg-type]
+
+
+def _check_confidence(bank: Bank, given: Mapping[str, bool]) -> dict[str, bool]:
+    """Sure / not sure per answer (optional): only for a bank that asks, only for its questions."""
+    if given and not bank.confidence:
+        raise InvalidInput(N_("this test does not ask how sure you are"), {"confidence": N_("not asked in this test")})
+    problems = {f"confidence.{key}": N_("no such question") for key in given if bank.question(key) is None}
+    if problems:
+        raise InvalidInput(N_("some answers do not belong to this test"), problems)
+    return dict(given)
 
 
 def _check_demographics(bank: Bank, given: Mapping[str, str]) -> dict[str, str]:

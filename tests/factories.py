@@ -165,3 +165,22 @@ def make_submission(
         bank_sha256=bank.sha256,
         submitted_at=submitted_at,
     )
+
+
+def reaction_bank() -> Bank:
+    """The small bank (partial scoring) with issue 18's parts: two statements rated 1–5, a choice
+    list, and a sure / not sure mark beside each answer."""
+    import dataclasses
+
+    from service.domain.models import ReactionItem
+
+    useful = (DemographicOption("cases", texts("Cases")), DemographicOption("law", texts("The law")))
+    return dataclasses.replace(
+        small_bank("partial"),
+        reaction=(
+            ReactionItem("r-apply", "likert", texts("I will use this in my work")),
+            ReactionItem("r-clear", "likert", texts("The training was clear")),
+            ReactionItem("r-useful", "choice", texts("What was most useful?"), useful),
+        ),
+        confidence=True,
+    )

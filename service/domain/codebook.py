@@ -23,7 +23,11 @@ Translate = Callable[[str], dict[str, str]]
 """An English message -> the message in every language the codebook carries."""
 
 LANGUAGE_NAMES = {"uk": N_("Ukrainian"), "en": N_("English")}
-PHASE_NAMES = {"pre": N_("before the training"), "post": N_("after the training")}
+PHASE_NAMES = {
+    "pre": N_("before the training"),
+    "post": N_("after the training"),
+    "follow_up": N_("follow-up, some time after the training"),
+}
 _SUPPRESSED_LABEL = N_("suppressed: the row's class has fewer than k participants")
 _PERCENT = {"minimum": 0, "maximum": 100}
 
@@ -58,7 +62,12 @@ _FIXED = {
         "string",
         {"pattern": "^[0-9a-f]{64}$"},
     ),
-    "phase": (N_("Phase"), N_("Whether the test was taken before or after the training."), "category", None),
+    "phase": (
+        N_("Phase"),
+        N_("Whether the test was taken before or after the training, or as the follow-up some time later."),
+        "category",
+        None,
+    ),
     "language": (N_("Language"), N_("The language the test was taken in."), "category", None),
     "language_pre": (N_("Language before"), N_("The language of the test before the training."), "category", None),
     "language_post": (N_("Language after"), N_("The language of the test after the training."), "category", None),
@@ -79,6 +88,12 @@ _FIXED = {
         "number",
         {"minimum": -100, "maximum": 100},
     ),
+    "follow_up_percent": (
+        N_("Score at the follow-up, percent"),
+        N_("Score of the follow-up test some time after the training; empty when it was not taken."),
+        "number",
+        _PERCENT,
+    ),
     "normalized_gain": (
         N_("Normalized gain"),
         N_("(after − before) / (100 − before); empty when the score before was 100%."),
@@ -93,6 +108,18 @@ _ITEM_MEANING = N_(
 )
 _DEMOGRAPHIC_MEANING = N_("An optional question about the participant; empty when it was not answered.")
 _NOT_ANSWERED = N_("not answered")
+_REACTION_MEANING = N_(
+    "The participant's opinion of the training, given with the test after it and never scored; "
+    "empty when not given (or on other phases' rows)."
+)
+_SURE_MEANING = N_("1: the participant marked this answer sure; 0: not sure; empty: no mark, or no answer.")
+_SCALE = {
+    "1": N_("strongly disagree"),
+    "2": N_("disagree"),
+    "3": N_("neither agree nor disagree"),
+    "4": N_("agree"),
+    "5": N_("strongly agree"),
+}
 _NOT_GIVEN = N_("not given")
 
 
@@ -136,6 +163,13 @@ def _describe(name: str, export: Export, translate: Translate) -> dict:
         return column
     if prefix == "demographic":
         return _demographic_column(name, key, export.banks, translate)
+    if prefix == "reaction":
+        return _reaction_column(name, key, export.banks, translate)
+    if prefix == "sure":
+        question = next(q for bank in reversed(export.banks) for q in bank.questions if q.id == key)
+        column = _column(name, dict(question.prompt), translate(_SURE_MEANING), "category", [0, 1, ""])
+        column["value_labels"] = {"1": translate(N_("sure")), "0": translate(N_("not sure"))}
+        return column
     raise ValueError(f"no codebook entry for column {name!r}")
 
 
@@ -172,6 +206,19 @@ def _demographic_column(name: str, key: str, banks: list[Bank], translate: Trans
         options.update({option.id: dict(option.text) for option in question.options})
     column = _column(name, dict(questions[0].prompt), translate(_DEMOGRAPHIC_MEANING), "category", [*options, ""])
     column["value_labels"] = options | {"": translate(_NOT_ANSWERED)}
+    return column
+
+
+def _reaction_column(name: str, key: str, banks: list[Bank], translate: Translate) -> dict:
+    item = next(r for bank in reversed(banks) for r in bank.reaction if r.id == key)
+    meaning = translate(_REACTION_MEANING)
+    if item.type == "likert":
+        column = _column(name, dict(item.prompt), meaning, "number", {"minimum": 1, "maximum": 5})
+        column["value_labels"] = {point: translate(label) for point, label in _SCALE.items()}
+    else:
+        column = _column(name, dict(item.prompt), meaning, "category", [*item.option_ids, ""])
+        column["value_labels"] = {option.id: dict(option.text) for option in item.options}
+    column["value_labels"][""] = translate(_NOT_GIVEN)
     return column
 
 

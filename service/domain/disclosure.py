@@ -55,7 +55,29 @@ def disclose_report(report: Mapping, k: int) -> dict:
         for topic in summary["by_topic"].values():
             _withhold_extremes(topic, summary["n"], k)
         summary["by_language"] = disclose_breakdown(summary["by_language"], k)
+    if "retention" in shown:
+        _withhold_retention(shown["retention"], k)
+    for item in shown.get("reaction", {}).get("items", ()):
+        if 0 < item["n"] < k:  # a rating of fewer than k people could be one trainee's opinion
+            item.update({name: None for name in ("mean", "agree_share")})
+            item["distribution"] = dict.fromkeys(item["distribution"])
+            item[WITHHELD] = reason(k)
     return shown
+
+
+def _withhold_retention(retention: dict, k: int) -> None:
+    """The follow-up's figures rest on the people who took two (or three) of the tests: fewer than k
+    of them, and each figure is close to one person's change."""
+    groups = (
+        ("n", ("mean_post_percent", "mean_follow_up_percent", "mean_change", "change_ci95", "change_p")),
+        ("n_pre_follow_up", ("pre_follow_up_gain", "pre_follow_up_gain_ci95")),
+        ("n_all_three", ("retained_share",)),
+    )
+    for count, figures in groups:
+        if 0 < retention[count] < k:
+            for figure in figures:
+                retention[figure] = [None, None] if isinstance(retention[figure], list) else None
+            retention[WITHHELD] = reason(k)
 
 
 def disclose_breakdown(cells: Mapping[str, Mapping], k: int) -> dict[str, dict]:

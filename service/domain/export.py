@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from service.domain import disclosure
 from service.domain.anonymity import SUPPRESSED, Suppression
 from service.domain.csv_cells import spreadsheet_cell
-from service.domain.models import Bank, Cohort, Submission
+from service.domain.models import PHASES, Bank, Cohort, Submission
 
 __all__ = [
     "CohortData",
@@ -60,6 +60,7 @@ PARTICIPANT_COLUMNS = [
     "post_percent",
     "gain",
     "normalized_gain",
+    "follow_up_percent",
 ]
 
 
@@ -111,6 +112,9 @@ def submission_export(
     topic_columns = _unique(f"topic.{t.id}" for bank in banks for t in bank.topics)
     demographic_columns = _unique(f"demographic.{d.id}" for bank in banks for d in bank.demographics)
     item_columns = _unique(f"item.{q.id}" for bank in banks for q in bank.questions)
+    # The reaction (post-test) and the sure / not sure marks, only for banks that ask for them.
+    reaction_columns = _unique(f"reaction.{r.id}" for bank in banks for r in bank.reaction)
+    sure_columns = _unique(f"sure.{q.id}" for bank in banks if bank.confidence for q in bank.questions)
     quasi = ["region", "language", *([] if pooled else ["submitted_day"]), *demographic_columns]
     rows, withheld, decisions = [], _Withheld(), []
     for data in cohorts:
@@ -119,7 +123,7 @@ def submission_export(
         decisions.append(decision)
         # Ordered by pseudonym, never by the stored hash: an order shared by two exports would join them.
         for sub in sorted(
-            data.submissions, key=lambda s: (pseudonym(export_key, s.participant_hash), s.phase != "pre")
+            data.submissions, key=lambda s: (pseudonym(export_key, s.participant_hash), PHASES.index(s.phase))
         ):
             if not disclosure.in_days([sub.submitted_day], day_from, day_to):
                 continue
@@ -143,10 +147,12 @@ def submission_export(
             row.update({f"topic.{t}": round(s.percent, 2) for t, s in sub.score.by_topic.items()})
             row.update({f"demographic.{d}": v for d, v in demographics.get(sub.participant_hash, {}).items()})
             row.update({f"item.{q}": mark for q, mark in sub.score.marks.items()})
+            row.update({f"reaction.{item}": value for item, value in sub.reaction.items()})
+            row.update({f"sure.{q}": int(sure) for q, sure in sub.confidence.items()})
             _apply(row, sub.participant_hash, decision, quasi)
             rows.append(row)
     anonymity = _anonymity(rows, quasi, k, pooled, decisions, cohorts)
-    columns = BASE_COLUMNS + topic_columns + demographic_columns + item_columns
+    columns = BASE_COLUMNS + topic_columns + demographic_columns + item_columns + reaction_columns + sure_columns
     columns = _without_cohorts(columns, rows, pooled)
     return Export("submissions", columns, rows, banks, anonymity, pooled, withheld.rows, len(withheld.people))
 
@@ -160,8 +166,9 @@ def participant_export(
     day_from: str | None = None,
     day_to: str | None = None,
 ) -> Export:
-    """One row per participant who took both phases: pre, post, gain and normalized gain. With days,
-    only participants whose both days are in them and shown."""
+    """One row per participant who took both the pre- and the post-test: pre, post, gain, normalized
+    gain, and the follow-up's score when they took it. With days, only participants whose days are
+    all in them and shown."""
     cohorts = list(cohorts)
     banks = _distinct_banks(cohorts)
     demographic_columns = _unique(f"demographic.{d.id}" for b in banks for d in b.demographics)
@@ -196,6 +203,7 @@ def participant_export(
                 "post_percent": round(post, 2),
                 "gain": round(post - pre, 2),
                 "normalized_gain": round((post - pre) / (100 - pre), 4) if pre < 100 else None,
+                "follow_up_percent": round(phases["follow_up"].score.percent, 2) if "follow_up" in phases else None,
             }
             row.update({f"demographic.{d}": v for d, v in demographics.get(participant, {}).items()})
             _apply(row, participant, decision, quasi)

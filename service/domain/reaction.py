@@ -36,16 +36,18 @@ def reaction_summary(bank: Bank, post_submissions: Iterable[Submission]) -> list
 
 
 def confident_wrong(bank: Bank, submissions: Iterable[Submission]) -> dict[str, dict[str, int]]:
-    """Per question: how many answered it (`answered`), marked their answer sure (`sure`), and were
-    sure yet not fully right (`confident_wrong`): a misconception, not a guess. An unanswered
-    question or one without a mark counts in neither of the last two."""
-    rows = {question.id: {"answered": 0, "sure": 0, "confident_wrong": 0} for question in bank.questions}
+    """Per question: how many marked their answer (`marked`: sure or not sure), marked it sure
+    (`sure`), and were sure yet not fully right (`confident_wrong`): a misconception, not a guess.
+    Marks are kept only beside answered questions (submissions.submit), so this needs the scores
+    and the marks, not the answers (a report reads submissions without them)."""
+    rows = {question.id: {"marked": 0, "sure": 0, "confident_wrong": 0} for question in bank.questions}
     for submission in submissions:
-        for question_id, row in rows.items():
-            if not submission.answers.get(question_id):
+        for question_id, sure in submission.confidence.items():
+            row = rows.get(question_id)
+            if row is None:
                 continue
-            row["answered"] += 1
-            if submission.confidence.get(question_id) is True:
+            row["marked"] += 1
+            if sure is True:
                 row["sure"] += 1
                 row["confident_wrong"] += submission.score.marks.get(question_id, 0.0) < 1.0
     return rows

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 from service.domain.distributions import binomial_two_sided_p
 from service.domain.models import PHASES, Bank, Submission
+from service.domain.report_follow_up import extend_report
 from service.domain.statistics import describe, item_statistics, kr20_by_item, normalized_gains, paired_t, sem
 
 LOW_FACILITY_POST = 0.3
@@ -97,7 +98,7 @@ def cohort_report(bank: Bank, submissions: Iterable[Submission], *, cohort_id: s
     by_phase = _first_submission_by_participant(bank, submissions, cohort_id)
     marks = {phase: _PhaseMarks.build(bank, by_phase[phase]) for phase in PHASES}
     paired_keys = [key for key in by_phase["pre"] if key in by_phase["post"]]
-    return {
+    report = {
         "cohort_id": cohort_id,
         "bank_id": bank.id,
         "bank_version": bank.version,
@@ -106,6 +107,7 @@ def cohort_report(bank: Bank, submissions: Iterable[Submission], *, cohort_id: s
         "paired": _paired_summary(marks, paired_keys),
         "items": _item_rows(bank, marks, paired_keys),
     }
+    return extend_report(report, bank, by_phase, marks)
 
 
 def _first_submission_by_participant(

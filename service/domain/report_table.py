@@ -1,11 +1,12 @@
 """The report as a flat table, one row per figure, for spreadsheets, SPSS and R (docs/report.md).
 
 Columns: bank_id, bank_version, cohorts (space-separated ids), section (phase, topic, language,
-histogram, paired, gain_histogram, item), phase (pre, post or empty), group (topic id, language,
-question id or histogram bin), figure, value (empty where the figure is undefined or withheld),
-n (the number of participants the figure rests on) and withheld (why a value is empty though
-defined: "fewer than 5", domain/disclosure.py). A long table keeps one header whatever the bank's
-topics and questions are, and pivots into any wide layout.
+histogram, paired, gain_histogram, item, retention, reaction), phase (pre, post, follow_up or
+empty), group (topic id, language, question id, histogram bin or reaction item), figure, value
+(empty where the figure is undefined or withheld), n (the number of participants the figure rests
+on) and withheld (why a value is empty though defined: "fewer than 5", domain/disclosure.py). A
+long table keeps one header whatever the bank's topics and questions are, and pivots into any wide
+layout.
 """
 
 from __future__ import annotations
@@ -38,13 +39,25 @@ PAIRED_FIGURES = (
     "declined",
 )
 ITEM_PHASE_FIGURES = ("facility", "sd", "discrimination", "efficiency")
+RETENTION_COUNTS = ("n", "n_pre_follow_up", "n_all_three")
+RETENTION_FIGURES = (
+    ("mean_post_percent", "n"),
+    ("mean_follow_up_percent", "n"),
+    ("mean_change", "n"),
+    ("change_p", "n"),
+    ("pre_follow_up_gain", "n_pre_follow_up"),
+    ("retained_share", "n_all_three"),
+)
+RETENTION_INTERVALS = (("change_ci95", "n"), ("pre_follow_up_gain_ci95", "n_pre_follow_up"))
 
 
 def report_rows(report: dict) -> list[dict]:
     """Every figure of a report as a row, in a stable order: phases, pairs, then items in bank order."""
     cohorts = " ".join(report.get("cohort_ids") or ([report["cohort_id"]] if report.get("cohort_id") else []))
     base = {"bank_id": report["bank_id"], "bank_version": report["bank_version"], "cohorts": cohorts}
-    return [base | row for row in _phase_rows(report) + _paired_rows(report["paired"]) + _item_rows(report)]
+    rows = _phase_rows(report) + _paired_rows(report["paired"]) + _item_rows(report)
+    rows += _retention_rows(report["retention"]) + _reaction_rows(report["reaction"])
+    return [base | row for row in rows]
 
 
 def _row(section: str, phase: str, group: str, figure: str, value, n: int, withheld: str | None = None) -> dict:
@@ -107,15 +120,43 @@ def _item_rows(report: dict) -> list[dict]:
     for item in report["items"]:
         question = item["question_id"]
         rows.append(_row("item", "", question, "topic", item["topic"], None))
-        for phase in PHASES:
+        for phase in ("pre", "post"):
             n = item[f"n_{phase}"]
             rows += [_row("item", phase, question, name, item[f"{name}_{phase}"], n) for name in ITEM_PHASE_FIGURES]
+            rows.append(_row("item", phase, question, "confident_wrong", item[f"confident_wrong_{phase}"], n))
+        rows.append(_row("item", "follow_up", question, "facility", item["facility_follow_up"], item["n_follow_up"]))
+        both = item["lost_post_follow_up"] + item["gained_post_follow_up"]
+        for name in ("lost_post_follow_up", "gained_post_follow_up", "mcnemar_p_post_follow_up"):
+            rows.append(_row("item", "", question, name, item[name], both))
         for name in ("mcnemar_b", "mcnemar_c", "mcnemar_p"):
             rows.append(_row("item", "", question, name, item[name], paired_n))
         latest_n = item["n_post"] or item["n_pre"]
         rows.append(
             _row("item", "post" if item["n_post"] else "pre", question, "flags", " ".join(item["flags"]), latest_n)
         )
+    return rows
+
+
+def _retention_rows(retention: dict) -> list[dict]:
+    withheld = retention.get("withheld")
+    rows = [_row("retention", "", "", count, retention[count], retention[count]) for count in RETENTION_COUNTS]
+    for figure, n in RETENTION_FIGURES:
+        rows.append(_row("retention", "", "", figure, retention[figure], retention[n], withheld))
+    for figure, n in RETENTION_INTERVALS:
+        low, high = retention[figure]
+        rows.append(_row("retention", "", "", f"{figure}_low", low, retention[n], withheld))
+        rows.append(_row("retention", "", "", f"{figure}_high", high, retention[n], withheld))
+    return rows
+
+
+def _reaction_rows(reaction: dict) -> list[dict]:
+    rows = []
+    for item in reaction["items"]:
+        n, withheld = item["n"], item.get("withheld")
+        figures = ("n", "mean", "agree_share") if item["type"] == "likert" else ("n",)
+        rows += [_row("reaction", "", item["id"], figure, item[figure], n, withheld) for figure in figures]
+        for value, count in item["distribution"].items():
+            rows.append(_row("reaction", "", item["id"], f"count_{value}", count, n, withheld))
     return rows
 
 

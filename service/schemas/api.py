@@ -5,7 +5,12 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import fields, validate
 
-from service.domain.models import DEFAULT_EXPECTED_PARTICIPANTS, MAX_EXPECTED_PARTICIPANTS
+from service.domain.models import (
+    DEFAULT_EXPECTED_PARTICIPANTS,
+    MAX_EXPECTED_PARTICIPANTS,
+    MAX_REACTION_ITEMS,
+    PHASES,
+)
 from service.schemas.strict import StrictBoolean, Text
 
 _ID = validate.Regexp(r"^[A-Za-z0-9_.:-]{1,64}$", error="letters, digits and - _ . : only, at most 64")
@@ -65,6 +70,13 @@ class PublicDemographicSchema(ma.Schema):
     options = fields.List(fields.Nested(PublicOptionSchema), required=True)
 
 
+class PublicReactionSchema(ma.Schema):
+    id = fields.String(required=True)
+    type = fields.String(required=True, metadata={"enum": ["likert", "choice"]})
+    prompt = _TEXTS
+    options = fields.List(fields.Nested(PublicOptionSchema), required=True)
+
+
 class PublicBankSchema(ma.Schema):
     """A bank as participants' programs see it: no correct flags, no explanations."""
 
@@ -78,6 +90,12 @@ class PublicBankSchema(ma.Schema):
     topics = fields.List(fields.Nested(PublicTopicSchema), required=True)
     demographics = fields.List(fields.Nested(PublicDemographicSchema), required=True)
     questions = fields.List(fields.Nested(PublicQuestionSchema), required=True)
+    reaction = fields.List(
+        fields.Nested(PublicReactionSchema),
+        required=True,
+        metadata={"description": "asked with the post-test, optional, never scored (likert: 1-5)"},
+    )
+    confidence = fields.Boolean(required=True, metadata={"description": "whether each answer may be marked sure"})
 
 
 class PhaseStateSchema(StrictSchema):
@@ -85,8 +103,19 @@ class PhaseStateSchema(StrictSchema):
 
 
 class PhasesSchema(StrictSchema):
+    """Each phase's state; `{"follow_up": true}` is short for `{"follow_up": {"open": true}}`."""
+
+    @ma.pre_load
+    def _bare_booleans(self, data, **kwargs):
+        if isinstance(data, dict):
+            return {phase: {"open": state} if isinstance(state, bool) else state for phase, state in data.items()}
+        return data
+
     pre = fields.Nested(PhaseStateSchema)
     post = fields.Nested(PhaseStateSchema)
+    follow_up = fields.Nested(
+        PhaseStateSchema, metadata={"description": "the optional delayed retention test; closed unless opened"}
+    )
 
 
 class CohortCreateSchema(StrictSchema):
@@ -168,7 +197,7 @@ def _at_most_entries(limit: int):
 
 class SubmissionCreateSchema(StrictSchema):
     submission_id = fields.UUID(required=True, metadata={"description": "made by the client; a retry reuses it"})
-    phase = Text(required=True, validate=validate.OneOf(["pre", "post"]))
+    phase = Text(required=True, validate=validate.OneOf(PHASES))
     language = Text(required=True, validate=validate.Length(2, 8))
     answers = fields.Dict(
         keys=Text(validate=validate.Length(1, 64)),
@@ -183,6 +212,21 @@ class SubmissionCreateSchema(StrictSchema):
         values=Text(validate=validate.Length(max=64)),
         validate=_at_most_entries(20),
         metadata={"maxProperties": 20, "description": "demographic question id (1-64 characters) -> option id"},
+    )
+    reaction = fields.Dict(
+        keys=Text(validate=validate.Length(1, 64)),
+        values=fields.Raw(),
+        validate=_at_most_entries(MAX_REACTION_ITEMS),
+        metadata={
+            "maxProperties": MAX_REACTION_ITEMS,
+            "description": "post-test only, optional: reaction item id -> 1-5 (a statement) or an option id (a choice)",
+        },
+    )
+    confidence = fields.Dict(
+        keys=Text(validate=validate.Length(1, 64)),
+        values=StrictBoolean(),
+        validate=_at_most_entries(500),
+        metadata={"maxProperties": 500, "description": "banks with confidence only: question id -> sure (true)"},
     )
 
 

@@ -10,6 +10,7 @@ import marshmallow as ma
 from marshmallow import fields, validate
 
 from service.domain.report import FLAGS
+from service.schemas import report_follow_up as follow_up
 from service.schemas.api import _ID, StrictSchema
 from service.schemas.strict import Text
 
@@ -76,6 +77,7 @@ class PhaseReportSchema(PercentSummarySchema):
 class PhasesReportSchema(ma.Schema):
     pre = fields.Nested(PhaseReportSchema, required=True)
     post = fields.Nested(PhaseReportSchema, required=True)
+    follow_up = fields.Nested(PhaseReportSchema, required=True)
 
 
 class PairedSchema(ma.Schema):
@@ -108,7 +110,7 @@ class PairedSchema(ma.Schema):
     )
 
 
-class ItemSchema(ma.Schema):
+class ItemSchema(follow_up.ItemFollowUpSchema):
     """One question: per phase (suffix _pre / _post, n = n_pre / n_post) and across phases (n = paired n)."""
 
     question_id = fields.String(required=True)
@@ -150,6 +152,8 @@ class ReportSchema(ma.Schema):
     phases = fields.Nested(PhasesReportSchema, required=True)
     paired = fields.Nested(PairedSchema, required=True)
     items = fields.List(fields.Nested(ItemSchema), required=True)
+    retention = fields.Nested(follow_up.RetentionSchema, required=True)
+    reaction = fields.Nested(follow_up.ReactionSchema, required=True)
 
 
 class ReportQuerySchema(StrictSchema):

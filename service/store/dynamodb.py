@@ -18,7 +18,7 @@ from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
 from service.domain.console_sessions import ConsoleSession
-from service.domain.models import Cohort, Submission
+from service.domain.models import PHASES, Cohort, Submission
 from service.errors import N_, AlreadySent, CohortClosed, Conflict, NotFound, Unavailable
 from service.store import items
 from service.store.session import aws_session
@@ -173,15 +173,16 @@ class Store:
         )
 
     def close_cohort(self, cohort_id: str, closed_at: str) -> Cohort:
-        """Close a cohort for good: both phases closed, `closed_at` set once (closing again keeps the first),
+        """Close a cohort for good: every phase closed, `closed_at` set once (closing again keeps the first),
         and the salt of its linkage key deleted, so no code can be tested against its hashes any more."""
         closed = {"M": {"open": {"BOOL": False}}}
+        every_phase_closed = {"M": {phase: closed for phase in PHASES}}
         return self._update_cohort(
             cohort_id,
             UpdateExpression="SET closed_at = if_not_exists(closed_at, :at), #phases = :phases REMOVE linkage_salt",
             ConditionExpression="attribute_exists(pk)",
             ExpressionAttributeNames={"#phases": "phases"},
-            ExpressionAttributeValues={":at": {"S": closed_at}, ":phases": {"M": {"pre": closed, "post": closed}}},
+            ExpressionAttributeValues={":at": {"S": closed_at}, ":phases": every_phase_closed},
         )
 
     def set_trainer_token_hash(self, cohort_id: str, token_hash: str) -> Cohort:

@@ -182,6 +182,8 @@ class Submissions(MethodView):
             answers=body["answers"],
             participant_code=body.get("participant_code"),
             demographics=body.get("demographics"),
+            reaction=body.get("reaction"),
+            confidence=body.get("confidence"),
         )
         payload = {
             "participant_code": result.participant_code,

@@ -14,7 +14,7 @@ from flask import Blueprint, g, make_response, redirect, render_template, reques
 
 from service import operations, submissions
 from service.domain.codes import CodeError
-from service.domain.models import PHASES, Bank, Cohort, Submission
+from service.domain.models import LATER_PHASES, PHASES, Bank, Cohort, Submission
 from service.domain.question_order import participant_order
 from service.errors import N_, AlreadySent, CrossSite, InvalidInput, ServiceError, Unavailable
 from service.web import i18n, links, services
@@ -33,16 +33,17 @@ def test_page(cohort_id: str):
         return _ended_page(cohort, bank)
     remembered_code = request.cookies.get(_code_cookie(cohort.id), "")
     asked = request.args.get("phase")
-    if remembered_code and asked is None and "post" in _history(cohort, remembered_code):
-        return render_template("participant/done.html", cohort=cohort, bank=bank)
+    taken = _history(cohort, remembered_code) if asked is None else {}
+    if _done(cohort, taken):
+        return render_template("participant/done.html", cohort=cohort, bank=bank, taken=taken)
     open_phases = cohort.open_phases
     if not open_phases:
         return render_template("participant/closed.html", cohort=cohort, bank=bank), 403
-    if asked not in open_phases and len(open_phases) == 2 and not remembered_code:
-        # Both tests open and nothing on this phone says which: ask, never guess the pre-test.
-        return render_template("participant/which.html", cohort=cohort, bank=bank)
-    phase = _choose_phase(cohort, asked, remembered_code)
-    code = remembered_code if phase == "post" else ""
+    if asked not in open_phases and len(open_phases) > 1 and not remembered_code:
+        # Several tests open and nothing on this phone says which: ask, never guess the pre-test.
+        return render_template("participant/which.html", cohort=cohort, bank=bank, phases=open_phases)
+    phase = _choose_phase(cohort, asked, remembered_code, taken)
+    code = remembered_code if phase in LATER_PHASES else ""
     state = FormState(submission_id=_form_id(cohort), phase=phase, participant_code=code)
     response = make_response(_test_form(cohort, bank, state, already_sent=phase == "pre" and bool(remembered_code)))
     if cohort.shuffle:  # keeps the submission id, and so the order, across reloads until it is sent
@@ -57,10 +58,10 @@ def result_page(cohort_id: str):
     _choose_language(cohort, bank)
     code = request.cookies.get(_code_cookie(cohort.id), "")
     history = _history(cohort, code)
-    latest = history.get("post") or history.get("pre")
+    latest = next((history[phase] for phase in reversed(PHASES) if phase in history), None)
     if latest is None:
         return redirect(url_for(".test_page", cohort_id=cohort.id), 303)
-    return _result_page(cohort, bank, latest, code, history.get("pre") if latest.phase == "post" else None)
+    return _result_page(cohort, bank, latest, code, history)
 
 
 @bp.post("/c/<cohort_id>")
@@ -73,7 +74,7 @@ def submit_test(cohort_id: str):
         _choose_language(cohort, bank)
         return _ended_page(cohort, bank)
     remembered_code = request.cookies.get(_code_cookie(cohort.id), "")
-    default_phase = _choose_phase(cohort, None, remembered_code) or PHASES[0]
+    default_phase = _choose_phase(cohort, None, remembered_code, {}) or PHASES[0]
     state, problems = read_form(request.form, bank, new_id=_form_id(cohort), default_phase=default_phase)
     if links.from_another_site():
         # A form on another site posting here (auto-submitted): refused, and no code cookie changes.
@@ -121,13 +122,16 @@ def _send(cohort: Cohort, bank: Bank, state: FormState, language: str):
             answers=state.answers,
             participant_code=state.participant_code or None,
             demographics=state.demographics,
+            reaction=state.reaction,
+            confidence=state.confidence,
         )
     except AlreadySent as error:
         page = render_template("participant/already_sent.html", cohort=cohort, bank=bank, phase=state.phase)
         return page, status_of(error)
     except ServiceError as error:
         return _with_retry_after(make_response(_test_form(cohort, bank, state, error=error), status_of(error)))
-    response = make_response(_result_page(cohort, bank, result.submission, result.participant_code, result.pre))
+    history = {**result.earlier, result.submission.phase: result.submission}
+    response = make_response(_result_page(cohort, bank, result.submission, result.participant_code, history))
     _set_cookie(response, cohort, _code_cookie(cohort.id), result.participant_code, days=CODE_COOKIE_DAYS)
     if cohort.shuffle:
         _set_cookie(response, cohort, _form_cookie(cohort.id), "", days=0)
@@ -182,17 +186,19 @@ def _with_retry_after(response):
     return with_retry_after(response) if response.status_code == 503 else response
 
 
-def _result_page(cohort: Cohort, bank: Bank, submission: Submission, code: str, pre: Submission | None):
+def _result_page(cohort: Cohort, bank: Bank, submission: Submission, code: str, history: dict[str, Submission]):
+    """The result of `submission`, beside this code's earlier tests (before, after, and now)."""
+    earlier = PHASES[: PHASES.index(submission.phase)]
     return render_template(
         "participant/result.html",
         cohort=cohort,
         bank=bank,
         submission=submission,
         participant_code=code,
-        pre=pre,
+        scores=[(phase, history[phase]) for phase in (*earlier, submission.phase) if phase in history],
         # No answer key while this participant's post-test is still to come (issue 15): the review
-        # comes with the post-test, or for everyone once the cohort is closed for good.
-        show_answers=submission.phase == "post" or cohort.closed,
+        # comes with the post-test (and the follow-up), or for everyone once the cohort is closed for good.
+        show_answers=submission.phase in LATER_PHASES or cohort.closed,
     )
 
 
@@ -227,15 +233,22 @@ def _choose_language(cohort: Cohort, bank: Bank) -> str:
     return language
 
 
-def _choose_phase(cohort: Cohort, asked: str | None, remembered_code: str) -> str | None:
-    """The phase this page shows: the one asked for if open, the only open one, or — when both are
-    open — the post-test for a phone that already holds a code from the pre-test."""
+def _choose_phase(cohort: Cohort, asked: str | None, remembered_code: str, taken: dict) -> str | None:
+    """The phase this page shows: the one asked for if open, the only open one, or — when several
+    are open — for a phone that holds a code, the first open later test it has not taken yet."""
     open_phases = cohort.open_phases
     if asked in open_phases:
         return asked
-    if len(open_phases) == 2:
-        return "post" if remembered_code else "pre"
+    if len(open_phases) > 1 and remembered_code:
+        later = [phase for phase in open_phases if phase in LATER_PHASES]
+        return next((phase for phase in later if phase not in taken), later[-1] if later else open_phases[0])
     return open_phases[0] if open_phases else None
+
+
+def _done(cohort: Cohort, taken: dict[str, Submission]) -> bool:
+    """This phone's code has taken a later test and every later test open now: nothing more to send."""
+    later_taken = [phase for phase in LATER_PHASES if phase in taken]
+    return bool(later_taken) and all(phase in taken for phase in cohort.open_phases if phase in LATER_PHASES)
 
 
 def _set_cookie(response, cohort: Cohort, name: str, value: str, days: int) -> None:

@@ -16,7 +16,7 @@ from service.errors import N_, ServiceError
 from service.web.errors import translated_fields, translated_message
 
 _KEPT_FIELD = re.compile(
-    r"^(submission_id|phase|lang|participant_code|check_unanswered|anyway|new_participant|[ad]\.[A-Za-z0-9_-]{1,64})$"
+    r"^(submission_id|phase|lang|participant_code|check_unanswered|anyway|new_participant|[adrs]\.[A-Za-z0-9_-]{1,64})$"
 )
 _MAX_KEPT_FIELDS = 600
 _MAX_VALUES_PER_FIELD = 26
@@ -32,6 +32,8 @@ class FormState:
     answers: dict[str, tuple[str, ...]] = field(default_factory=dict)
     participant_code: str = ""
     demographics: dict[str, str] = field(default_factory=dict)
+    reaction: dict[str, int | str] = field(default_factory=dict)  # r.<item>: 1–5, or an option id
+    confidence: dict[str, bool] = field(default_factory=dict)  # s.<question>: 1 sure, 0 not sure
 
 
 @dataclass(frozen=True)
@@ -56,7 +58,15 @@ def read_form(form: MultiDict, bank: Bank, new_id: str, default_phase: str) -> t
     spaces) are dropped from the typed code, like its spaces and dashes."""
     problems = {
         name: N_("sent more than once")
-        for name in ("submission_id", "phase", "lang", "participant_code", *(f"d.{d.id}" for d in bank.demographics))
+        for name in (
+            "submission_id",
+            "phase",
+            "lang",
+            "participant_code",
+            *(f"d.{d.id}" for d in bank.demographics),
+            *(f"r.{item.id}" for item in bank.reaction),
+            *(f"s.{question.id}" for question in bank.questions),
+        )
         if len(form.getlist(name)) > 1
     }
     try:
@@ -75,14 +85,27 @@ def read_form(form: MultiDict, bank: Bank, new_id: str, default_phase: str) -> t
         if picked:
             answers[question.id] = picked
     demographics = {d.id: form.get(f"d.{d.id}", "") for d in bank.demographics if form.get(f"d.{d.id}")}
+    reaction = {
+        item.id: _rating(form.get(f"r.{item.id}", "")) if item.type == "likert" else form.get(f"r.{item.id}", "")
+        for item in bank.reaction
+        if form.get(f"r.{item.id}")
+    }
+    marks = {question.id: form.get(f"s.{question.id}") for question in bank.questions} if bank.confidence else {}
     state = FormState(
         submission_id=submission_id,
         phase=phase,
         answers=answers,
         participant_code=_visible(form.get("participant_code", "")).strip()[:20],
         demographics=demographics,
+        reaction=reaction,
+        confidence={question: mark == "1" for question, mark in marks.items() if mark in ("0", "1")},
     )
     return state, problems
+
+
+def _rating(value: str) -> int | str:
+    """A rating as the number it is ("4" -> 4); anything else stays text, for the check to name."""
+    return int(value) if value in ("1", "2", "3", "4", "5") else value[:_MAX_VALUE_LENGTH]
 
 
 def kept_fields(form: MultiDict) -> list[tuple[str, str]]:

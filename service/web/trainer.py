@@ -142,7 +142,7 @@ def _live_context(cohort: Cohort, bank: Bank, live=None) -> dict:
     from service.domain.bursts import submission_bursts
     from service.domain.disclosure import disclose_report
     from service.domain.report import cohort_report
-    from service.web import charts
+    from service.web import chart_retention, charts
 
     shown, submissions = live if live is not None else reports.live_submissions(services(), cohort)
     k = services().settings.k_anonymity
@@ -153,6 +153,17 @@ def _live_context(cohort: Cohort, bank: Bank, live=None) -> dict:
         "bank": bank,
         "report": report,
         "charts": charts.report_charts(report, bank, i18n.current_language(bank.languages), _, formatting.signed),
+        "retention_chart": chart_retention.three_points(
+            [
+                (_("Before"), report["phases"]["pre"]["mean_percent"], report["phases"]["pre"]["n"]),
+                (_("After"), report["phases"]["post"]["mean_percent"], report["phases"]["post"]["n"]),
+                (_("Follow-up"), report["phases"]["follow_up"]["mean_percent"], report["phases"]["follow_up"]["n"]),
+            ],
+            lambda value: formatting.number(value, 0),
+            _,
+        )
+        if report["phases"]["follow_up"]["n"]
+        else None,
         "refresh_seconds": REFRESH_SECONDS if cohort.open_phases else None,
         "k": k,
         "bursts": submission_bursts(submissions),

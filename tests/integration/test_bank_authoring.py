@@ -261,7 +261,7 @@ def test_mistakes_on_the_reaction_sheet_are_named_by_cell_and_nothing_is_written
 
     # What the sheet's own checks let through, the bank rules catch, still by cell.
     two_lists = [
-        reaction[2][:3] + ["What?"] + reaction[2][4:],
+        [*reaction[2][:3], "What?", *reaction[2][4:]],
         *reaction[3:4],
         ["", "", "", "", "case", "Кейс", "Case"],
     ]

@@ -55,7 +55,7 @@ def closed(small_client):
 
 def test_closing_closes_both_phases_and_says_when(closed):
     assert closed["closed"]["closed"] is True
-    assert closed["closed"]["phases"] == {"pre": {"open": False}, "post": {"open": False}}
+    assert closed["closed"]["phases"] == {"pre": {"open": False}, "post": {"open": False}, "follow_up": {"open": False}}
     assert len(closed["closed"]["closed_at"]) == len("2026-05-04T10:15Z")
 
 

@@ -89,13 +89,13 @@ def test_json_field_messages_are_in_the_requests_language(small_client, cohort):
     response = small_client.post(f"/api/v1/cohorts/{cohort['cohort_id']}/submissions", json=body)
     assert response.status_code == 422
     assert response.json["error"]["fields"] == {
-        "phase": "Має бути одним із: pre, post.",
+        "phase": "Має бути одним із: pre, post, follow_up.",
         "language": "Обов’язкове поле не заповнено.",
     }
     english = small_client.post(
         f"/api/v1/cohorts/{cohort['cohort_id']}/submissions", json=body, headers={"Accept-Language": "en"}
     )
-    assert english.json["error"]["fields"]["phase"] == "Must be one of: pre, post."
+    assert english.json["error"]["fields"]["phase"] == "Must be one of: pre, post, follow_up."
 
 
 def test_unanswered_questions_are_pointed_out_once_and_every_answer_is_kept(small_client, cohort, dynamodb):

@@ -7,7 +7,10 @@ import pytest
 
 from service.domain.banks import canonical_sha256, parse_bank
 from service.domain.models import MAX_REACTION_ITEMS
-from tests.unit.test_banks import SOURCE, bank, problems_of, texts  # noqa: F401  (bank is a fixture)
+from tests.unit import test_banks
+from tests.unit.test_banks import SOURCE, problems_of, texts
+
+bank = test_banks.bank  # the small valid bank of test_banks.py, as a fixture here too
 
 
 def statement(item_id: str) -> dict:

@@ -68,7 +68,7 @@ def test_a_sure_wrong_answer_is_a_misconception_and_an_unsure_one_is_not():
     people = [
         ({"q1": ["a"], "q2": ["a", "c"]}, {"q1": True, "q2": True}),  # sure and wrong on q1, sure and right on q2
         ({"q1": ["a"], "q2": ["a"]}, {"q1": False, "q2": True}),  # unsure wrong on q1, sure and wrong on q2
-        ({"q1": ["b"]}, {"q1": True, "q3": True}),  # a mark on an unanswered question counts nowhere
+        ({"q1": ["b"]}, {"q1": True, "q9": True}),  # sure and right; a mark for no question of the bank counts nowhere
         ({"q1": ["a"]}, {}),  # no mark at all
     ]
     subs = [
@@ -79,7 +79,37 @@ def test_a_sure_wrong_answer_is_a_misconception_and_an_unsure_one_is_not():
     rows = confident_wrong(BANK, subs)
 
     assert rows == {
-        "q1": {"answered": 4, "sure": 2, "confident_wrong": 1},
-        "q2": {"answered": 2, "sure": 2, "confident_wrong": 1},
-        "q3": {"answered": 0, "sure": 0, "confident_wrong": 0},
+        "q1": {"marked": 3, "sure": 2, "confident_wrong": 1},
+        "q2": {"marked": 2, "sure": 2, "confident_wrong": 1},
+        "q3": {"marked": 0, "sure": 0, "confident_wrong": 0},
     }
+
+
+def test_reaction_items_and_retention_of_fewer_than_k_people_show_no_figure():
+    """Any figure about fewer than k people is a leak (docs/security.md): a rating by 3 people, or a
+    retention figure over the 2 who took the post-test and the follow-up."""
+    from service.domain.disclosure import disclose_report
+    from service.domain.report import cohort_report
+
+    subs = []
+    for i in range(6):
+        subs.append(submission(f"p{i}", "pre", bank=BANK))
+        if i < 3:
+            subs.append(answered(f"p{i}", {"r-apply": 5}))
+        else:
+            subs.append(answered(f"p{i}", {"r-useful": "law"}))
+        if i < 2:
+            subs.append(submission(f"p{i}", "follow_up", bank=BANK))
+
+    report = cohort_report(BANK, subs)
+    shown = disclose_report(report, k=5)
+
+    apply = next(item for item in shown["reaction"]["items"] if item["id"] == "r-apply")
+    assert report["reaction"]["items"][0]["mean"] == 5 and apply["n"] == 3
+    assert (apply["mean"], apply["agree_share"], apply["withheld"]) == (None, None, "fewer than 5")
+    assert set(apply["distribution"].values()) == {None}
+    retention = shown["retention"]
+    assert report["retention"]["mean_change"] is not None and retention["n"] == 2
+    assert retention["mean_change"] is None and retention["change_ci95"] == [None, None]
+    assert retention["pre_follow_up_gain"] is None and retention["withheld"] == "fewer than 5"
+    assert shown["paired"]["n"] == 6  # the pre/post figures themselves are not touched here

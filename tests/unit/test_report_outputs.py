@@ -51,6 +51,15 @@ def figure_of(report: dict, row: dict):
         bins = report["phases"][phase]["histogram"] if section == "histogram" else report["paired"]["gain_histogram"]
         low, high = (int(bound) for bound in group.strip("[]()").split(", "))
         return next(b["n"] for b in bins if (b["low"], b["high"]) == (low, high))
+    if section == "retention":
+        if figure.endswith(("_ci95_low", "_ci95_high")):
+            return report["retention"][figure.rsplit("_", 1)[0]][figure.endswith("high")]
+        return report["retention"][figure]
+    if section == "reaction":
+        reaction = next(item for item in report["reaction"]["items"] if item["id"] == group)
+        return (
+            reaction["distribution"][figure.removeprefix("count_")] if figure.startswith("count_") else reaction[figure]
+        )
     item = next(item for item in report["items"] if item["question_id"] == group)
     if figure == "flags":
         return " ".join(item["flags"])

@@ -52,7 +52,7 @@
   }
 
   function kept(element) {
-    return element.name && (/^[ad]\./.test(element.name) || element.name === "participant_code");
+    return element.name && (/^[adrs]\./.test(element.name) || element.name === "participant_code");
   }
 
   function values() {
