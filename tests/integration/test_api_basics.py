@@ -135,7 +135,7 @@ def test_closed_phase_refuses_submissions_and_trainer_can_open_it(small_client):
         f"/api/v1/cohorts/{cohort_id}", json={"phases": {"post": {"open": True}}}, headers=trainer
     )
     assert opened.status_code == 200
-    assert opened.json["phases"] == {"pre": {"open": True}, "post": {"open": True}}
+    assert opened.json["phases"] == {"pre": {"open": True}, "post": {"open": True}, "follow_up": {"open": False}}
     assert submit(small_client, cohort_id, {"q1": ["b"]}, phase="post").status_code == 201
 
 

@@ -47,7 +47,7 @@ def test_a_new_cohort_opens_the_pre_test_only(small_client, dynamodb):
     created = small_client.post(
         "/api/v1/cohorts", json={"bank_id": "small", "bank_version": "1", "label": "Kyiv"}, headers=ADMIN
     ).json
-    assert phases_of(dynamodb, created["cohort_id"]) == {"pre": True, "post": False}
+    assert phases_of(dynamodb, created["cohort_id"]) == {"pre": True, "post": False, "follow_up": False}
 
 
 def test_starting_the_post_test_closes_the_pre_test_in_one_step(small_client, dynamodb):
@@ -60,7 +60,7 @@ def test_starting_the_post_test_closes_the_pre_test_in_one_step(small_client, dy
     assert "Start the test after the training" in page.text
     started = small_client.post(f"/cohorts/{cohort_id}/phases", data={"start": "post"})
     assert started.status_code == 303
-    assert phases_of(dynamodb, cohort_id) == {"pre": False, "post": True}
+    assert phases_of(dynamodb, cohort_id) == {"pre": False, "post": True, "follow_up": False}
 
 
 def test_both_tests_open_is_a_warned_choice_on_the_trainer_page(small_client):
