@@ -175,9 +175,12 @@ def running_service(data_dir: Path) -> dict | None:
     return run
 
 
-def create_demo_cohort(services, data_dir: Path | None = None):
+def create_demo_cohort(services, data_dir: Path | None = None, *, seeded: bool | None = None):
     """The demonstration cohort: made once per data folder (its links are kept in `demo.json` so a
-    restart prints them again), or once per run without one. Returns (cohort_id, trainer_token)."""
+    restart prints them again), or once per run without one. With a data folder (`make run`), or
+    `seeded`, it comes with a simulated class in all three tests (service/demo_data.py); a run that
+    keeps nothing (`serve --memory`, as the browser tests start it) starts it empty.
+    Returns (cohort_id, trainer_token)."""
     from service import operations
 
     if data_dir is not None:
@@ -194,9 +197,10 @@ def create_demo_cohort(services, data_dir: Path | None = None):
         label="Demonstration cohort",
         region="м. Київ",
     )
-    from service import demo_data
+    if seeded if seeded is not None else data_dir is not None:
+        from service import demo_data
 
-    demo_data.seed(services, created.cohort, services.banks.get(DEMO_BANK, versions[-1]))
+        demo_data.seed(services, created.cohort, services.banks.get(DEMO_BANK, versions[-1]))
     if data_dir is not None:
         _write_private_json(
             data_dir / "demo.json", {"cohort_id": created.cohort.id, "trainer_token": created.trainer_token}
