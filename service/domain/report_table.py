@@ -1,11 +1,11 @@
 """The report as a flat table, one row per figure, for spreadsheets, SPSS and R (docs/report.md).
 
 Columns: bank_id, bank_version, cohorts (space-separated ids), section (phase, topic, language,
-histogram, paired, gain_histogram, item), phase (pre, post or empty), group (topic id, language,
-question id or histogram bin), figure, value (empty where the figure is undefined or withheld),
-n (the number of participants the figure rests on) and withheld (why a value is empty though
-defined: "fewer than 5", domain/disclosure.py). A long table keeps one header whatever the bank's
-topics and questions are, and pivots into any wide layout.
+histogram, paired, gain_histogram, item; evaluator reports also cohort, meta), phase (pre, post or
+empty), group (topic id, language, question id, histogram bin or cohort id), figure, value (empty
+where the figure is undefined or withheld), n (the number of participants the figure rests on) and
+withheld (why a value is empty though defined: "fewer than 5", domain/disclosure.py). A long table
+keeps one header whatever the bank's topics and questions are, and pivots into any wide layout.
 """
 
 from __future__ import annotations
@@ -38,13 +38,17 @@ PAIRED_FIGURES = (
     "declined",
 )
 ITEM_PHASE_FIGURES = ("facility", "sd", "discrimination", "efficiency")
+COHORT_FIGURES = ("mean_gain", "sd_gain")
+META_FIGURES = ("method", "cohorts", "participants", "cohorts_without_spread", "estimate", "se", "tau2", "i2")
+META_FIGURES += ("q", "q_df", "q_p")
 
 
 def report_rows(report: dict) -> list[dict]:
     """Every figure of a report as a row, in a stable order: phases, pairs, then items in bank order."""
     cohorts = " ".join(report.get("cohort_ids") or ([report["cohort_id"]] if report.get("cohort_id") else []))
     base = {"bank_id": report["bank_id"], "bank_version": report["bank_version"], "cohorts": cohorts}
-    return [base | row for row in _phase_rows(report) + _paired_rows(report["paired"]) + _item_rows(report)]
+    rows = _phase_rows(report) + _paired_rows(report["paired"]) + _item_rows(report) + _comparison_rows(report)
+    return [base | row for row in rows]
 
 
 def _row(section: str, phase: str, group: str, figure: str, value, n: int, withheld: str | None = None) -> dict:
@@ -129,3 +133,22 @@ def to_csv(rows: list[dict]) -> str:
     for row in rows:
         writer.writerow({column: spreadsheet_cell(row[column]) for column in COLUMNS})
     return buffer.getvalue()
+
+
+def _comparison_rows(report: dict) -> list[dict]:
+    """Evaluator reports: a cohort's rows (`group` = its id), then the summary across cohorts."""
+    rows = []
+    for cohort in report.get("cohorts", []):
+        group, n, withheld = cohort["cohort_id"], cohort["paired_n"], cohort.get("withheld")
+        rows += [_row("cohort", "", group, name, cohort[name], None) for name in ("label", "region")]
+        rows += [_row("cohort", "", group, name, cohort[name], n, withheld) for name in ("paired_n", *COHORT_FIGURES)]
+        low, high = cohort["gain_ci95"]
+        rows += [_row("cohort", "", group, "gain_ci95_low", low, n, withheld)]
+        rows += [_row("cohort", "", group, "gain_ci95_high", high, n, withheld)]
+    meta = report.get("meta")
+    if meta:
+        n = meta["participants"]
+        rows += [_row("meta", "", "", name, meta[name], n) for name in META_FIGURES]
+        low, high = meta["ci95"]
+        rows += [_row("meta", "", "", "ci95_low", low, n), _row("meta", "", "", "ci95_high", high, n)]
+    return rows
