@@ -11,6 +11,9 @@ metadata (`decide_cohort` and `release_rows`). No output computes its own suppre
   it is small; the cells withheld must hold k or more participants together (else the next
   smallest cell is withheld too), so that the total minus the other cells gives nothing back.
 - The lowest and highest score of a group under k are withheld: they are one person's score.
+- An evaluator report pairs nobody in a cohort with fewer than k pairs: its row of the cohort table
+  is withheld and it is in no paired figure and no summary across cohorts, since an evaluator who
+  chooses the cohorts of two reports would get its mean gain back by difference.
 - The live view's score figures change in steps of k participants (or when the phase closes).
 - What an export shows of a participant is decided once, on the whole cohort, and applied the same
   way in every export, so that joining two exports makes no class smaller than k.

@@ -10,11 +10,14 @@ import warnings
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scipy import stats
 from statsmodels.stats.meta_analysis import combine_effects
 
 from service.domain.cohort_comparison import compare_cohorts, summarize, summary_for_trainers
 from service.domain.meta_analysis import chi2_sf, dersimonian_laird
+from service.domain.report import cohort_report
 from tests.factories import cohort, make_bank, make_submission
 
 REL = 1e-9
@@ -186,3 +189,30 @@ def test_chi_square_tail_at_zero_is_one_and_needs_whole_df():
     assert chi2_sf(0.0, 3) == 1.0
     with pytest.raises(ValueError):
         chi2_sf(1.0, 0)
+
+
+def test_a_report_pairs_nobody_of_an_unpaired_cohort_but_counts_them_in_the_phases():
+    _, submissions, gains = simulated_cohorts()
+    whole = cohort_report(BANK, submissions)
+    report = cohort_report(BANK, submissions, unpaired={"c0"})
+    assert report["phases"] == whole["phases"]
+    assert report["paired"]["n"] == whole["paired"]["n"] - len(gains["c0"])
+    others = [gain for cohort_id, own in gains.items() if cohort_id != "c0" for gain in own]
+    assert report["paired"]["mean_gain"] == close(np.mean(others))
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.floats(-100, 100), st.floats(1e-3, 1e3)),
+        min_size=1,
+        max_size=40,
+    )
+)
+def test_any_set_of_cohorts_gives_a_summary_inside_its_bounds(cohorts):
+    effects, variances = zip(*cohorts, strict=True)
+    meta = dersimonian_laird(effects, variances)
+    assert meta["ci95"][0] <= meta["estimate"] <= meta["ci95"][1]
+    assert min(effects) - 1e-9 <= meta["estimate"] <= max(effects) + 1e-9
+    if len(effects) > 1:
+        assert meta["tau2"] >= 0 and 0 <= meta["i2"] < 1 and 0 <= meta["q_p"] <= 1
