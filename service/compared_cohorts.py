@@ -17,11 +17,14 @@ from __future__ import annotations
 import contextvars
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from service.domain.cohort_comparison import compare_cohorts, summary_for_trainers
 from service.domain.disclosure import cohorts_under_k
 from service.domain.models import Cohort
-from service.operations import Services
+
+if TYPE_CHECKING:
+    from service.operations import Services
 
 SETTLED_SECONDS = 600  # a submission in flight at the close, or an upload's submissions, have landed by then
 _ROWS: dict[tuple[str, str, str | None, int], dict] = {}
