@@ -17,7 +17,7 @@ test: $(VENV)/.dev-installed translations browser dynalite
 
 # Every benchmark in bench/ that exists (some arrive from other branches), each rewriting its own
 # section of docs/performance.md. A few minutes on a 2-core machine; not part of `make test`.
-BENCH_SCRIPTS := page_weight report_bench cold_start service_bench load_test
+BENCH_SCRIPTS := page_weight report_bench pooled_bench cold_start service_bench load_test
 bench: $(VENV)/.dev-installed translations browser
 	@for name in $(BENCH_SCRIPTS); do \
 		if [ -f bench/$$name.py ]; then echo "== bench/$$name.py"; $(PY) -m bench.$$name || exit 1; fi; \

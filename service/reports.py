@@ -133,7 +133,14 @@ def evaluator_report(
         raise NotFound(N_("no such bank version"))
     submissions = [sub for cohort in cohorts for sub in services.store.cohort_submissions(cohort.id, scores_only=True)]
     single = cohorts[0].id if cohort_ids and len(cohorts) == 1 else None
-    from service.domain.disclosure import cohorts_under_k, disclose_report, reason  # not needed by a cold start
+    return _pooled_report(services, bank, cohorts, submissions, single)
+
+
+def _pooled_report(services: Services, bank, cohorts: list[Cohort], submissions: list[Submission], single) -> dict:
+    """The report over `cohorts`, disclosed: a cohort with fewer than k participants is in no figure,
+    one with fewer than k pairs in no paired figure (docs/report.md, "Cohorts compared")."""
+    from service.domain.cohort_comparison import compare_cohorts, comparison_figures  # not for a cold start
+    from service.domain.disclosure import cohorts_under_k, disclose_report, reason
     from service.domain.report import cohort_report
 
     k = services.settings.k_anonymity
@@ -142,7 +149,8 @@ def evaluator_report(
         people[sub.cohort_id].add(sub.participant_hash)
     left_out = cohorts_under_k(people, k)
     counted = [sub for sub in submissions if sub.cohort_id not in left_out]
-    report = disclose_report(cohort_report(bank, counted, cohort_id=single), k)
+    comparison = compare_cohorts(cohorts, counted, k, left_out)
+    report = disclose_report(cohort_report(bank, counted, cohort_id=single, unpaired=comparison.unpaired), k)
     report["cohort_ids"] = [cohort.id for cohort in cohorts]
     report["cohorts_withheld"] = {"n": len(left_out), "withheld": reason(k)} if left_out else {"n": 0}
-    return report
+    return report | comparison_figures(comparison, k)

@@ -11,6 +11,9 @@ metadata (`decide_cohort` and `release_rows`). No output computes its own suppre
   it is small; the cells withheld must hold k or more participants together (else the next
   smallest cell is withheld too), so that the total minus the other cells gives nothing back.
 - The lowest and highest score of a group under k are withheld: they are one person's score.
+- An evaluator report pairs nobody in a cohort with fewer than k pairs: its row of the cohort table
+  is withheld and it is in no paired figure and no summary across cohorts, since an evaluator who
+  chooses the cohorts of two reports would get its mean gain back by difference.
 - The live view's score figures change in steps of k participants (or when the phase closes).
 - What an export shows of a participant is decided once, on the whole cohort, and applied the same
   way in every export, so that joining two exports makes no class smaller than k.
@@ -123,6 +126,31 @@ def cohorts_under_k(participants_by_cohort: Mapping[str, Iterable[str]], k: int)
     be a few people's scores, and a pooled report with and without such a cohort would give them back
     by difference; every cohort a report counts has k or more, so no two reports differ by fewer."""
     return {cohort for cohort, people in participants_by_cohort.items() if len(set(people)) < k}
+
+
+def cohorts_paired_under_k(paired_by_cohort: Mapping[str, int], k: int) -> set[str]:
+    """The cohorts whose paired participants (those with both tests) enter no evaluator report's paired
+    figure, its cohort table or its meta-analysis: more than none and fewer than k. Their mean gain is a
+    few people's gains, and any report that counted them would give it back by difference with a report
+    without them (docs/report.md, "Withheld cohorts and the meta-analysis")."""
+    return {cohort for cohort, n in paired_by_cohort.items() if 0 < n < k}
+
+
+COHORT_ROW_FIGURES = ("paired_n", "mean_gain", "sd_gain", "gain_ci95")
+
+
+def disclose_cohort_rows(rows: Iterable[Mapping], withheld: Iterable[str], k: int) -> tuple[list[dict], int]:
+    """A pooled report's cohort table safe to show, and how many rows were withheld: the cohorts in
+    `withheld` (under k participants, or under k pairs) keep their id, label and region and show no figure.
+    No complementary suppression: a withheld cohort is in no total of the report (paired figures, the
+    meta-analysis), so nothing gives it back by difference."""
+    hidden = set(withheld)
+    shown = []
+    for row in rows:
+        if row["cohort_id"] in hidden:
+            row = {**row, **dict.fromkeys(COHORT_ROW_FIGURES), "gain_ci95": [None, None], WITHHELD: reason(k)}
+        shown.append(dict(row))
+    return shown, sum(1 for row in shown if WITHHELD in row)
 
 
 # Exports: one decision per cohort, applied the same way in every export.

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import math
 import operator
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
 from service.domain.distributions import binomial_two_sided_p
@@ -86,7 +86,9 @@ def _totals(marks: list[float], points: list[float]) -> list[float]:
     return [math.fsum(map(operator.mul, row, points)) for row in rows]
 
 
-def cohort_report(bank: Bank, submissions: Iterable[Submission], *, cohort_id: str | None = None) -> dict:
+def cohort_report(
+    bank: Bank, submissions: Iterable[Submission], *, cohort_id: str | None = None, unpaired: Collection[str] = ()
+) -> dict:
     """The report of a cohort (or, with cohort_id None, of all given cohorts pooled) on one bank version.
 
     Submissions of another bank or version, or of another cohort when cohort_id is given, are
@@ -94,10 +96,12 @@ def cohort_report(bank: Bank, submissions: Iterable[Submission], *, cohort_id: s
     Units: *_percent, mean_gain, gain_ci95 and sem in percent (points); facility, item sd and
     normalized gains as fractions; discrimination a correlation; efficiency in percent. The
     score and gain histograms count participants per 10-point bin (for the trainer's charts).
+    Participants of the cohorts in `unpaired` count in each phase but are not paired (evaluator
+    reports: a cohort with fewer than k pairs, domain/disclosure.py).
     """
     by_phase = _first_submission_by_participant(bank, submissions, cohort_id)
     marks = {phase: _PhaseMarks.build(bank, by_phase[phase]) for phase in PHASES}
-    paired_keys = [key for key in by_phase["pre"] if key in by_phase["post"]]
+    paired_keys = [key for key in by_phase["pre"] if key in by_phase["post"] and key[0] not in unpaired]
     report = {
         "cohort_id": cohort_id,
         "bank_id": bank.id,

@@ -1,12 +1,12 @@
 """The report as a flat table, one row per figure, for spreadsheets, SPSS and R (docs/report.md).
 
 Columns: bank_id, bank_version, cohorts (space-separated ids), section (phase, topic, language,
-histogram, paired, gain_histogram, item, retention, reaction), phase (pre, post, follow_up or
-empty), group (topic id, language, question id, histogram bin or reaction item), figure, value
-(empty where the figure is undefined or withheld), n (the number of participants the figure rests
-on) and withheld (why a value is empty though defined: "fewer than 5", domain/disclosure.py). A
-long table keeps one header whatever the bank's topics and questions are, and pivots into any wide
-layout.
+histogram, paired, gain_histogram, item, retention, reaction; evaluator reports also cohort, meta),
+phase (pre, post, follow_up or empty), group (topic id, language, question id, histogram bin,
+reaction item or cohort id), figure, value (empty where the figure is undefined or withheld), n
+(the number of participants the figure rests on) and withheld (why a value is empty though
+defined: "fewer than 5", domain/disclosure.py). A long table keeps one header whatever the bank's
+topics and questions are, and pivots into any wide layout.
 """
 
 from __future__ import annotations
@@ -49,6 +49,9 @@ RETENTION_FIGURES = (
     ("retained_share", "n_all_three"),
 )
 RETENTION_INTERVALS = (("change_ci95", "n"), ("pre_follow_up_gain_ci95", "n_pre_follow_up"))
+COHORT_FIGURES = ("mean_gain", "sd_gain")
+META_FIGURES = ("method", "cohorts", "participants", "cohorts_without_spread", "estimate", "se", "tau2", "i2")
+META_FIGURES += ("q", "q_df", "q_p")
 
 
 def report_rows(report: dict) -> list[dict]:
@@ -56,7 +59,7 @@ def report_rows(report: dict) -> list[dict]:
     cohorts = " ".join(report.get("cohort_ids") or ([report["cohort_id"]] if report.get("cohort_id") else []))
     base = {"bank_id": report["bank_id"], "bank_version": report["bank_version"], "cohorts": cohorts}
     rows = _phase_rows(report) + _paired_rows(report["paired"]) + _item_rows(report)
-    rows += _retention_rows(report["retention"]) + _reaction_rows(report["reaction"])
+    rows += _retention_rows(report["retention"]) + _reaction_rows(report["reaction"]) + _comparison_rows(report)
     return [base | row for row in rows]
 
 
@@ -170,3 +173,22 @@ def to_csv(rows: list[dict]) -> str:
     for row in rows:
         writer.writerow({column: spreadsheet_cell(row[column]) for column in COLUMNS})
     return buffer.getvalue()
+
+
+def _comparison_rows(report: dict) -> list[dict]:
+    """Evaluator reports: a cohort's rows (`group` = its id), then the summary across cohorts."""
+    rows = []
+    for cohort in report.get("cohorts", []):
+        group, n, withheld = cohort["cohort_id"], cohort["paired_n"], cohort.get("withheld")
+        rows += [_row("cohort", "", group, name, cohort[name], None) for name in ("label", "region")]
+        rows += [_row("cohort", "", group, name, cohort[name], n, withheld) for name in ("paired_n", *COHORT_FIGURES)]
+        low, high = cohort["gain_ci95"]
+        rows += [_row("cohort", "", group, "gain_ci95_low", low, n, withheld)]
+        rows += [_row("cohort", "", group, "gain_ci95_high", high, n, withheld)]
+    meta = report.get("meta")
+    if meta:
+        n = meta["participants"]
+        rows += [_row("meta", "", "", name, meta[name], n) for name in META_FIGURES]
+        low, high = meta["ci95"]
+        rows += [_row("meta", "", "", "ci95_low", low, n), _row("meta", "", "", "ci95_high", high, n)]
+    return rows

@@ -135,6 +135,51 @@ class ItemSchema(follow_up.ItemFollowUpSchema):
     )
 
 
+class CohortRowSchema(ma.Schema):
+    """One cohort of a pooled report: its paired participants' gain (docs/report.md)."""
+
+    cohort_id = fields.String(required=True)
+    label = fields.String(required=True)
+    region = fields.String(required=True, allow_none=True)
+    paired_n = fields.Integer(
+        required=True, allow_none=True, metadata={"description": "participants with both tests; null when withheld"}
+    )
+    mean_gain = _figure("mean of post - pre, percentage points")
+    sd_gain = _figure("sd (n - 1) of the gains, percentage points")
+    gain_ci95 = fields.List(
+        fields.Float(allow_none=True),
+        required=True,
+        metadata={"description": "95% paired t interval of mean_gain, percentage points, [low, high]"},
+    )
+    withheld = fields.String(
+        metadata={
+            "description": "present when the row shows no figure: the cohort has fewer than k participants or "
+            "fewer than k pairs, and is in no figure of the report"
+        }
+    )
+
+
+class MetaSchema(ma.Schema):
+    """DerSimonian-Laird random-effects summary of the cohorts' mean gains (docs/report.md)."""
+
+    method = fields.String(required=True, metadata={"description": '"DerSimonian-Laird"'})
+    cohorts = _count("cohorts in the summary: rows shown whose gains have a spread")
+    participants = _count("paired participants of those cohorts")
+    cohorts_without_spread = _count("rows shown left out of the summary: every gain equal, or one pair")
+    estimate = _figure("random-effects mean gain, percentage points; null without a cohort")
+    se = _figure("standard error of the estimate")
+    ci95 = fields.List(
+        fields.Float(allow_none=True),
+        required=True,
+        metadata={"description": "95% interval of the estimate (normal), percentage points, [low, high]"},
+    )
+    tau2 = _figure("between-cohort variance of the mean gain (DL, truncated at 0), points squared; null below 2")
+    i2 = _figure("Higgins & Thompson's I^2 = max(0, (Q - df) / Q), fraction; null below 2 cohorts")
+    q = _figure("Cochran's Q")
+    q_df = fields.Integer(required=True, allow_none=True, metadata={"description": "Q's degrees of freedom"})
+    q_p = _figure("P(chi^2 with q_df >= Q): the test of homogeneity")
+
+
 class ReportSchema(ma.Schema):
     """The report (SPEC.md "Report JSON"); numbers are null where the data do not define them."""
 
@@ -146,6 +191,20 @@ class ReportSchema(ma.Schema):
             "fewer than k participants ({n, withheld})"
         }
     )
+    cohorts = fields.List(
+        fields.Nested(CohortRowSchema),
+        metadata={"description": "evaluator reports: one row per cohort, in the order of cohort_ids"},
+    )
+    cohort_rows_withheld = fields.Dict(
+        metadata={"description": "evaluator reports: how many rows of cohorts show no figure ({n, withheld})"}
+    )
+    paired_cohorts_withheld = fields.Dict(
+        metadata={
+            "description": "evaluator reports: cohorts with k or more participants but fewer than k pairs, whose "
+            "participants count in phases but are not paired ({n, withheld})"
+        }
+    )
+    meta = fields.Nested(MetaSchema, metadata={"description": "evaluator reports: the summary across cohorts"})
     bank_id = fields.String(required=True)
     bank_version = fields.String(required=True)
     bank_sha256 = fields.String(required=True)

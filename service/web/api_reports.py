@@ -51,8 +51,11 @@ class Reports(MethodView):
     def get(self, query: dict):
         """The report of one cohort (`cohort_id`), of several pooled (`cohort_id` repeated), or of every
         cohort of a bank version pooled (`bank_id` and `bank_version`). Participants are paired only
-        within their own cohort. `format=csv` answers one row per figure (UTF-8); `format=html` (with
-        `bank_id` and `bank_version`, and `lang=uk` or `en`) the report to print (A4)."""
+        within their own cohort. `cohorts` has a row per cohort (paired n, mean gain and its paired t
+        interval) and `meta` their DerSimonian-Laird random-effects summary; a cohort with fewer than k
+        participants or k pairs has its row withheld and is in no paired figure and not in `meta`
+        (docs/report.md, "Cohorts compared"). `format=csv` answers one row per figure (UTF-8);
+        `format=html` (with `bank_id` and `bank_version`, and `lang=uk` or `en`) the report to print (A4)."""
         auth.require_evaluator()
         if query["format"] == "html":
             return _printable(query)

@@ -54,7 +54,11 @@ def cohort_page(cohort_id: str):
         )
         return response
     cohort, bank = _trainer_cohort(cohort_id)
-    return make_response(render_template("trainer/cohort.html", **_page_context(cohort, bank)))
+    from service.web.compared import compared_with_others  # statistics: not for a cold start
+
+    context = _page_context(cohort, bank)
+    context["compared"] = compared_with_others(cohort, context["report"])  # the page only, never live.json
+    return make_response(render_template("trainer/cohort.html", **context))
 
 
 @bp.get("/cohorts/<cohort_id>/projector")

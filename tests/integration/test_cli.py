@@ -113,7 +113,10 @@ def test_report_prints_the_evaluators_json(runner, reported_cohort):
     assert result.exit_code == 0, result.output
     report = json.loads(result.output)
     assert report["cohort_ids"] == [reported_cohort] and report["cohort_id"] == reported_cohort
-    assert (report["phases"]["pre"]["n"], report["phases"]["post"]["n"], report["paired"]["n"]) == (2, 1, 1)
+    assert (report["phases"]["pre"]["n"], report["phases"]["post"]["n"]) == (2, 1)
+    # one pair under k = 2: counted in the phases, paired in no evaluator figure (one person's gain)
+    assert report["paired"]["n"] == 0 and report["paired_cohorts_withheld"] == {"n": 1, "withheld": "fewer than 2"}
+    assert report["cohorts"][0]["withheld"] == "fewer than 2" and report["cohorts"][0]["mean_gain"] is None
     # a language of one is withheld (issue 13), not shown as n = 1 with that person's score
     assert report["phases"]["post"]["by_language"]["en"] == {
         **dict.fromkeys(report["phases"]["post"]["by_language"]["uk"], None),
@@ -128,8 +131,16 @@ def test_report_as_csv_has_one_row_per_figure(runner, reported_cohort):
     assert result.exit_code == 0, result.output
     rows = list(csv.DictReader(io.StringIO(result.output)))
     paired_n = next(row for row in rows if (row["section"], row["figure"]) == ("paired", "n"))
-    assert paired_n["value"] == "1"
+    assert paired_n["value"] == "0"  # one pair under k = 2 is paired in no evaluator figure
+    withheld_row = next(row for row in rows if (row["section"], row["figure"]) == ("cohort", "mean_gain"))
+    assert (withheld_row["group"], withheld_row["value"], withheld_row["withheld"]) == (
+        reported_cohort,
+        "",
+        "fewer than 2",
+    )
     assert {row["section"] for row in rows} == {
+        "cohort",
+        "meta",
         "phase",
         "topic",
         "language",
