@@ -42,6 +42,7 @@ class CohortRow:
     paired: int | None = None
     mean_gain: float | None = None
     gain_ci95: tuple[float, float] | None = None
+    gain_withheld: bool = False  # fewer than k took both tests: their gain is a few people's (disclosure.py)
     submissions: list[Submission] = field(default_factory=list, repr=False)
 
 
@@ -79,12 +80,13 @@ def cohort_rows(services: Services, filters: Filters, *, with_answers: bool = Fa
 
 
 def _figures(cohort: Cohort, bank: Bank, submissions: list[Submission], days: list[str], k: int) -> CohortRow:
-    from service.domain.disclosure import disclose_report
+    from service.domain.disclosure import cohorts_paired_under_k, disclose_report
     from service.domain.report import cohort_report
 
     report = disclose_report(cohort_report(bank, submissions, cohort_id=cohort.id), k)
     paired = report["paired"]
     interval = paired["gain_ci95"]
+    few = cohorts_paired_under_k({cohort.id: paired["n"]}, k)
     return CohortRow(
         cohort,
         days[0],
@@ -93,8 +95,9 @@ def _figures(cohort: Cohort, bank: Bank, submissions: list[Submission], days: li
         pre=report["phases"]["pre"]["n"],
         post=report["phases"]["post"]["n"],
         paired=paired["n"],
-        mean_gain=paired["mean_gain"],
-        gain_ci95=tuple(interval) if interval and None not in interval else None,
+        mean_gain=None if few else paired["mean_gain"],
+        gain_ci95=tuple(interval) if interval and None not in interval and not few else None,
+        gain_withheld=bool(few),
         submissions=submissions,
     )
 
@@ -116,7 +119,8 @@ def pooled_report(services: Services, bank: Bank) -> dict:
 
     report = evaluator_report(services, bank_id=bank.id, bank_version=bank.version)
     rows = cohort_rows(services, Filters(bank_id=bank.id, bank_version=bank.version), with_answers=True)
-    counted = [sub for row in rows if not row.withheld for sub in row.submissions]
+    # Cohorts with fewer than k pairs are in no paired figure (disclosure.cohorts_paired_under_k).
+    counted = [sub for row in rows if not row.withheld and not row.gain_withheld for sub in row.submissions]
     targets = services.store.get_targets(bank.id)
     return {
         "bank": bank,

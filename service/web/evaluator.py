@@ -179,6 +179,9 @@ def report_context(bank: Bank) -> dict:
     context = evaluation.pooled_report(services(), bank)
     language = i18n.current_language()
     context["charts"] = report_charts.charts(context, _, formatting.signed)
+    from service.web.forest_plot import forest_plot
+
+    context["charts"]["forest"] = forest_plot(context["report"], _, signed=formatting.signed)
     context["bank_title"] = bank.title.get(language) or next(iter(bank.title.values()))
     context["generated_on"] = now_to_the_minute()[:10]
     return context

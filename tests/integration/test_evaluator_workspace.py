@@ -91,6 +91,26 @@ def test_the_pooled_report_shows_indicators_against_the_coordinators_targets(sma
     assert "<svg" in page and "Tiny group" in page
 
 
+def test_a_cohort_with_fewer_than_k_pairs_shows_no_gain_anywhere_and_the_report_has_its_forest_plot(
+    small_app, small_client, programme
+):
+    """Issue 17's rule in the workspace too: 7 took the first test, 2 both; their mean gain is two
+    people's, so neither the programme table nor the pooled report shows it, and the forest plot and
+    the random-effects summary cover the cohorts with k pairs or more."""
+    few = create_cohort(small_client, label="Few came back")["cohort_id"]
+    codes = [submit(small_client, few, WRONG).json["participant_code"] for _ in range(7)]
+    for code in codes[:2]:
+        assert submit(small_client, few, RIGHT, phase="post", participant_code=code).status_code == 201
+    browser = evaluator(small_app)
+
+    row = re.search(r"Few came back</td>(.*?)</tr>", browser.get("/evaluator?lang=en").text, re.S).group(1)
+    assert '<td class="n">7</td>' in row and "not shown" in row and "+" not in row
+    page = browser.get("/evaluator/reports/small/1?lang=en").text
+    row = re.search(r"Few came back</td>(.*?)</tr>", page, re.S).group(1)
+    assert "not shown" in row and "+" not in row
+    assert 'id="forest' in page and "Across 2 cohorts (12 people who took both tests)" in page
+
+
 def test_an_xlsx_download_has_the_csvs_rows_a_codebook_of_every_column_and_the_metadata(small_app, programme):
     browser = evaluator(small_app)
     query = "bank=small@1"
