@@ -201,6 +201,8 @@ def _paired_summary(bank: Bank, marks: dict[str, _PhaseMarks], paired_keys: list
     return {
         "n": len(paired_keys),
         "pairing_rate": len(paired_keys) / n_pre if n_pre else None,
+        "mean_pre_percent": describe(pre_percent)["mean"],
+        "mean_post_percent": describe(post_percent)["mean"],
         "mean_gain": test["mean_gain"],
         "sd_gain": test["sd_gain"],
         "gain_ci95": test["ci95"],

@@ -28,6 +28,8 @@ SUMMARY_FIGURES = (
     "kurtosis",
 )
 PAIRED_FIGURES = (
+    "mean_pre_percent",
+    "mean_post_percent",
     "mean_gain",
     "sd_gain",
     "t_statistic",

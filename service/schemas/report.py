@@ -119,6 +119,8 @@ class PairedSchema(ma.Schema):
 
     n = _count("participants with both a pre-test and a post-test")
     pairing_rate = _figure("n / participants of the pre-test (fraction)")
+    mean_pre_percent = _figure("mean percent before of the paired participants")
+    mean_post_percent = _figure("mean percent after of the paired participants")
     mean_gain = _figure("mean of post - pre, percentage points")
     sd_gain = _figure("standard deviation of the gains (n - 1)")
     gain_ci95 = fields.List(

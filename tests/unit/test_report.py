@@ -315,6 +315,8 @@ def test_a_report_with_no_submissions_is_all_nulls_with_zero_counts():
         "pass_mcnemar_p": None,
         "n": 0,
         "pairing_rate": None,
+        "mean_pre_percent": None,
+        "mean_post_percent": None,
         "mean_gain": None,
         "sd_gain": None,
         "gain_ci95": [None, None],

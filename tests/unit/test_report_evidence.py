@@ -51,6 +51,7 @@ def test_paired_tests_and_intervals_match_scipy_and_statsmodels(reference):
     assert paired["sign_test_p"] == close(stats.binomtest(int((nonzero > 0).sum()), len(nonzero)).pvalue)
     low, high = proportion_confint(int((differences > 0).sum()), n, method="wilson")
     assert paired["improved_share_ci95"] == [close(low), close(high)]
+    assert (paired["mean_pre_percent"], paired["mean_post_percent"]) == (close(pre.mean()), close(post.mean()))
     t = stats.ttest_rel(post, pre).statistic
     limits = [optimize.brentq(lambda d, p=p: stats.nct.cdf(t, n - 1, d) - p, t - 20, t + 20) for p in (0.975, 0.025)]
     assert paired["cohen_dz_ci95"] == [close(limit / math.sqrt(n), 1e-7) for limit in limits]
