@@ -49,7 +49,7 @@ def test_screenshots_of_the_filled_trainer_page(filled, browser):
 def test_the_first_phone_screen_answers_did_it_work(filled, browser, language):
     """Issue 20: on a 390x844 phone the first screen holds the one-sentence answer (before -> after, the
     gain in percentage points with its interval, how many improved), and axe finds nothing."""
-    context = browser.new_context(viewport={"width": 390, "height": 844}, java_script_enabled=False)
+    context = browser.new_context(viewport={"width": 390, "height": 844})  # axe needs scripts
     page = context.new_page()
     page.goto(filled["trainer_url"])
     page.goto(f"{page.url}?lang={language}")
@@ -74,7 +74,7 @@ def test_the_first_phone_screen_answers_did_it_work(filled, browser, language):
 
 def test_an_empty_cohort_says_once_that_there_is_not_enough_data(server, browser):
     cohort = new_cohort(server, "empty, for the trainer page")
-    context = browser.new_context(viewport={"width": 390, "height": 844}, java_script_enabled=False)
+    context = browser.new_context(viewport={"width": 390, "height": 844})  # axe needs scripts
     page = context.new_page()
     page.goto(cohort["trainer_url"])
     page.goto(f"{page.url}?lang=en")

@@ -136,6 +136,8 @@ def test_report_as_csv_has_one_row_per_figure(runner, reported_cohort):
         "histogram",
         "paired",
         "gain_histogram",
+        "paired_gain",
+        "attrition",
         "item",
     }
 
