@@ -50,14 +50,20 @@ def reason(k: int) -> str:
 
 
 def disclose_report(report: Mapping, k: int) -> dict:
-    """A copy of a report (domain/report.cohort_report) safe to show: breakdowns by language
-    withheld cell by cell (with complementary suppression), min and max withheld for groups under k."""
+    """A copy of a report (domain/report.cohort_report) safe to show: breakdowns by language, and the
+    paired gain by topic, language and demographic, withheld cell by cell (with complementary
+    suppression); min and max, and the attrition means, withheld for groups under k."""
     shown = copy.deepcopy(dict(report))
     for summary in shown["phases"].values():
         _withhold_extremes(summary, summary["n"], k)
         for topic in summary["by_topic"].values():
             _withhold_extremes(topic, summary["n"], k)
         summary["by_language"] = disclose_breakdown(summary["by_language"], k)
+    paired = shown.get("paired", {})
+    for name in [name for name in paired if name.startswith("by_")]:  # topic, language, each demographic
+        paired[name] = disclose_breakdown(paired[name], k)
+    if "attrition" in shown:
+        _withhold_attrition(shown["attrition"], k)
     if "retention" in shown:
         _withhold_retention(shown["retention"], k)
     for item in shown.get("reaction", {}).get("items", ()):
@@ -81,6 +87,18 @@ def _withhold_retention(retention: dict, k: int) -> None:
             for figure in figures:
                 retention[figure] = [None, None] if isinstance(retention[figure], list) else None
             retention[WITHHELD] = reason(k)
+
+
+def _withhold_attrition(attrition: dict, k: int) -> None:
+    """Those who did not come back (or those who did) under k: their mean is a few known people's scores."""
+    groups = {
+        "returners_pre_mean_percent": attrition["returners_n"],
+        "non_returners_pre_mean_percent": attrition["pre_only_n"],
+    }
+    small = [name for name, n in groups.items() if 0 < n < k]
+    if small:
+        attrition.update({name: None for name in small}, difference_ci95=[None, None])
+        attrition[WITHHELD] = {name: reason(k) for name in (*small, "difference_ci95")}
 
 
 def disclose_breakdown(cells: Mapping[str, Mapping], k: int) -> dict[str, dict]:

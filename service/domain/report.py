@@ -19,14 +19,14 @@ import operator
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
+from service.domain import report_evidence as evidence
 from service.domain.distributions import binomial_two_sided_p
 from service.domain.models import PHASES, Bank, Submission
 from service.domain.report_follow_up import extend_report
 from service.domain.statistics import describe, item_statistics, kr20_by_item, normalized_gains, paired_t, sem
 
-LOW_FACILITY_POST = 0.3
-FLAGS = ("negative_discrimination", "facility_fell", "low_facility_post", "low_efficiency")
-LOW_EFFICIENCY_PERCENT = 15.0
+FLAGS = evidence.FLAGS
+MIN_KR20_N = 3  # Moodle gives no coefficient of internal consistency below 3 attempts
 HISTOGRAM_WIDTH = 10  # percentage points per bin of the score and gain distributions
 HISTOGRAM_BINS = 10
 _EDGE_TOLERANCE = 1e-9  # percent scores are sums of fractions: equal ones may differ by rounding
@@ -46,6 +46,7 @@ class _PhaseMarks:
     row_of: dict[ParticipantKey, int]
     percents: list[float]
     languages: list[str]
+    demographics: list[dict[str, str]]
     topic_percents: dict[str, list[float]]  # only participants whose score has the topic
     columns: list[list[float]]
     weighted: list[list[float]]  # the same in points: mark x question points
@@ -58,11 +59,12 @@ class _PhaseMarks:
         question_ids = [q.id for q in bank.questions]
         unanswered = [0.0] * len(question_ids)
         topic_percents: dict[str, list[float]] = {topic_id: [] for topic_id in bank.topic_ids()}
-        percents, languages, marks = [], [], []  # marks: row after row in one flat list
+        percents, languages, demographics, marks = [], [], [], []  # marks: row after row in one flat list
         for submission in by_participant.values():
             score = submission.score
             percents.append(score.percent)
             languages.append(submission.language)
+            demographics.append(submission.demographics)
             marks.extend(map(score.marks.get, question_ids, unanswered))
             for topic_id, topic_score in score.by_topic.items():
                 if topic_id in topic_percents:
@@ -74,7 +76,7 @@ class _PhaseMarks:
             column if p == 1 else [mark * p for mark in column] for p, column in zip(points, columns, strict=True)
         ]
         totals = _totals(marks, points) if k else [0.0] * len(percents)
-        return cls(row_of, percents, languages, topic_percents, columns, weighted, totals)
+        return cls(row_of, percents, languages, demographics, topic_percents, columns, weighted, totals)
 
 
 def _totals(marks: list[float], points: list[float]) -> list[float]:
@@ -108,7 +110,8 @@ def cohort_report(
         "bank_version": bank.version,
         "bank_sha256": bank.sha256,
         "phases": {phase: _phase_summary(bank, marks[phase]) for phase in PHASES},
-        "paired": _paired_summary(marks, paired_keys),
+        "paired": _paired_summary(bank, marks, paired_keys),
+        "attrition": _attrition(marks, by_phase["post"]),
         "items": _item_rows(bank, marks, paired_keys),
     }
     return extend_report(report, bank, by_phase, marks)
@@ -132,7 +135,9 @@ def _first_submission_by_participant(
 
 def _phase_summary(bank: Bank, marks: _PhaseMarks) -> dict:
     summary = _percent_summary(marks.percents)
-    summary["kr20"] = kr20_by_item(marks.weighted, marks.totals)
+    n = len(marks.percents)
+    summary["kr20"] = kr20_by_item(marks.weighted, marks.totals) if n >= MIN_KR20_N else None
+    summary["kr20_ci95"] = evidence.finite(evidence.inference.feldt_ci95(summary["kr20"], n, len(marks.columns)))
     summary["sem"] = sem(summary["sd_percent"], summary["kr20"])
     summary["by_topic"] = {topic_id: _percent_summary(values) for topic_id, values in marks.topic_percents.items()}
     summary["by_language"] = _by_language(bank, marks)
@@ -190,7 +195,7 @@ def gain_histogram(gains: list[float]) -> list[dict]:
     return bins
 
 
-def _paired_summary(marks: dict[str, _PhaseMarks], paired_keys: list[ParticipantKey]) -> dict:
+def _paired_summary(bank: Bank, marks: dict[str, _PhaseMarks], paired_keys: list[ParticipantKey]) -> dict:
     pre, post = marks["pre"], marks["post"]
     pre_percent = [pre.percents[pre.row_of[key]] for key in paired_keys]
     post_percent = [post.percents[post.row_of[key]] for key in paired_keys]
@@ -198,9 +203,12 @@ def _paired_summary(marks: dict[str, _PhaseMarks], paired_keys: list[Participant
     gains = normalized_gains(pre_percent, post_percent)
     differences = list(map(operator.sub, post_percent, pre_percent))
     n_pre = len(pre.percents)
+    figures = evidence.paired_evidence(pre_percent, post_percent, test["t"], bank.pass_percent)
     return {
         "n": len(paired_keys),
         "pairing_rate": len(paired_keys) / n_pre if n_pre else None,
+        "mean_pre_percent": describe(pre_percent)["mean"],
+        "mean_post_percent": describe(post_percent)["mean"],
         "mean_gain": test["mean_gain"],
         "sd_gain": test["sd_gain"],
         "gain_ci95": test["ci95"],
@@ -214,6 +222,53 @@ def _paired_summary(marks: dict[str, _PhaseMarks], paired_keys: list[Participant
         "unchanged": sum(1 for gain in differences if abs(gain) <= _EDGE_TOLERANCE),
         "declined": sum(1 for gain in differences if gain < -_EDGE_TOLERANCE),
         "gain_histogram": gain_histogram(differences),
+        **{name: evidence.finite(value) for name, value in figures.items()},
+        **_paired_breakdowns(bank, marks, paired_keys, pre_percent, post_percent),
+    }
+
+
+def _paired_breakdowns(
+    bank: Bank, marks: dict[str, _PhaseMarks], keys: list[ParticipantKey], pre_percent: list, post_percent: list
+) -> dict:
+    """The paired gain by topic (from each topic's questions), by the language of the pre-test and by each
+    demographic as answered on the pre-test (`by_<demographic id>`); cells under k are withheld later
+    (domain/disclosure.py)."""
+    pre, post = marks["pre"], marks["post"]
+    pre_rows = [pre.row_of[key] for key in keys]
+    post_rows = [post.row_of[key] for key in keys]
+    by_topic = {}
+    for topic_id in bank.topic_ids():
+        indices = [j for j, question in enumerate(bank.questions) if question.topic == topic_id]
+        possible = math.fsum(bank.questions[j].points for j in indices)
+        if not possible:
+            continue
+        before = _topic_percents(pre, pre_rows, indices, possible)
+        after = _topic_percents(post, post_rows, indices, possible)
+        by_topic[topic_id] = evidence.gain_cell(before, after)
+    languages = [pre.languages[row] for row in pre_rows]
+    breakdowns = {
+        "by_topic": by_topic,
+        "by_language": evidence.grouped_gain_cells(languages, pre_percent, post_percent, bank.languages),
+    }
+    answers = [pre.demographics[row] for row in pre_rows]
+    for demographic_id, (options, groups) in evidence.demographic_groups(bank, answers).items():
+        cells = evidence.grouped_gain_cells(groups, pre_percent, post_percent, options)
+        breakdowns[f"by_{demographic_id}"] = cells
+    return breakdowns
+
+
+def _topic_percents(marks: _PhaseMarks, rows: list[int], indices: list[int], possible: float) -> list[float]:
+    """Each given participant's percent on the topic's questions (a question's points count as in the score)."""
+    points = [math.fsum(row_points) for row_points in zip(*(marks.weighted[j] for j in indices), strict=True)]
+    return [100.0 * points[row] / possible for row in rows]
+
+
+def _attrition(marks: dict[str, _PhaseMarks], post_submissions: dict) -> dict:
+    pre = marks["pre"]
+    returned = [key in post_submissions for key in pre.row_of]
+    return {
+        name: evidence.finite(value)
+        for name, value in evidence.attrition(pre.percents, returned, len(marks["post"].percents)).items()
     }
 
 
@@ -221,9 +276,14 @@ def _item_rows(bank: Bank, marks: dict[str, _PhaseMarks], paired_keys: list[Part
     pre, post = marks["pre"], marks["post"]
     pre_rows = [pre.row_of[key] for key in paired_keys]
     post_rows = [post.row_of[key] for key in paired_keys]
-    rows = []
+    paired_rows = {"pre": pre_rows, "post": post_rows}
+    alphas = {
+        phase: evidence.inference.alpha_if_deleted(marks[phase].weighted, marks[phase].totals) for phase in PHASES
+    }
+    rows, all_figures = [], []
     for index, question in enumerate(bank.questions):
         figures = {phase: _item_figures(marks[phase], index) for phase in PHASES}
+        all_figures.append(figures)
         b, c = _mcnemar_counts(pre.columns[index], post.columns[index], pre_rows, post_rows)
         row = {"question_id": question.id, "topic": question.topic}
         for name in ("facility", "sd", "discrimination", "efficiency", "n"):
@@ -231,8 +291,19 @@ def _item_rows(bank: Bank, marks: dict[str, _PhaseMarks], paired_keys: list[Part
             row[f"{name}_post"] = figures["post"][name]
         row["mcnemar_b"], row["mcnemar_c"] = b, c
         row["mcnemar_p"] = binomial_two_sided_p(b, b + c) if paired_keys else None
-        row["flags"] = _item_flags(row)
+        for phase in PHASES:
+            row[f"alpha_if_deleted_{phase}"] = evidence.finite(alphas[phase][index])
         rows.append(row)
+
+    def paired_figures(index: int, phase: str) -> dict:
+        phase_marks = marks[phase]
+        if len(paired_keys) == len(phase_marks.percents):  # everyone of the phase is paired: the same figures
+            return all_figures[index][phase]
+        return evidence.subset_item_figures(
+            phase_marks.columns[index], phase_marks.weighted[index], phase_marks.totals, paired_rows[phase]
+        )
+
+    evidence.item_evidence(rows, paired_figures, len(paired_keys))
     return rows
 
 
@@ -251,23 +322,3 @@ def _mcnemar_counts(
     b = sum(map(operator.gt, right_after, right_before))
     c = sum(map(operator.gt, right_before, right_after))
     return b, c
-
-
-def _item_flags(row: dict) -> list[str]:
-    """Flags on the latest phase with data (post once anyone has taken it, else pre)."""
-    latest = "post" if row["n_post"] else "pre"
-    discrimination = row[f"discrimination_{latest}"]
-    efficiency = row[f"efficiency_{latest}"]
-    # A facility from one answer says nothing about the question: flag only with n >= 2.
-    facility_pre = row["facility_pre"] if row["n_pre"] >= 2 else None
-    facility_post = row["facility_post"] if row["n_post"] >= 2 else None
-    flags = []
-    if discrimination is not None and discrimination < 0.0:
-        flags.append("negative_discrimination")
-    if facility_pre is not None and facility_post is not None and facility_post < facility_pre:
-        flags.append("facility_fell")
-    if facility_post is not None and facility_post < LOW_FACILITY_POST:
-        flags.append("low_facility_post")
-    if efficiency is not None and efficiency < LOW_EFFICIENCY_PERCENT:
-        flags.append("low_efficiency")
-    return flags

@@ -1,10 +1,12 @@
 """The report as a flat table, one row per figure, for spreadsheets, SPSS and R (docs/report.md).
 
 Columns: bank_id, bank_version, cohorts (space-separated ids), section (phase, topic, language,
-histogram, paired, gain_histogram, item, retention, reaction; evaluator reports also cohort, meta),
-phase (pre, post, follow_up or empty), group (topic id, language, question id, histogram bin,
-reaction item or cohort id), figure, value (empty where the figure is undefined or withheld), n
-(the number of participants the figure rests on) and withheld (why a value is empty though
+histogram, paired, gain_histogram, paired_gain, attrition, item, retention, reaction; evaluator
+reports also cohort, meta), phase (pre, post, follow_up or empty), group (topic id, language,
+question id, histogram bin, reaction item, cohort id or, for paired_gain, `<breakdown>:<group>` such
+as `topic:signs`), figure (an interval is two rows, `<name>_low` and `<name>_high`), value (empty
+where the figure is undefined or withheld), n (the number of participants the figure rests on) and
+withheld (why a value is empty though
 defined: "fewer than 5", domain/disclosure.py). A long table keeps one header whatever the bank's
 topics and questions are, and pivots into any wide layout.
 """
@@ -28,6 +30,8 @@ SUMMARY_FIGURES = (
     "kurtosis",
 )
 PAIRED_FIGURES = (
+    "mean_pre_percent",
+    "mean_post_percent",
     "mean_gain",
     "sd_gain",
     "t_statistic",
@@ -37,6 +41,25 @@ PAIRED_FIGURES = (
     "improved",
     "unchanged",
     "declined",
+    "wilcoxon_p",
+    "sign_test_p",
+    "normalized_change_mean",
+    "pass_percent",
+    "pass_rate_pre",
+    "pass_rate_post",
+    "pass_mcnemar_p",
+)
+PAIRED_INTERVALS = ("cohen_dz_ci95", "improved_share_ci95", "normalized_gain_class_ci95")
+GAIN_CELL_FIGURES = ("mean_pre_percent", "mean_post_percent", "mean_gain")
+ATTRITION_COUNTS = ("pre_only_n", "post_only_n", "returners_n")
+ITEM_PHASE_FIGURES = (
+    "facility",
+    "sd",
+    "discrimination",
+    "discrimination_index",
+    "efficiency",
+    "alpha_if_deleted",
+    "discrimination_not_judged",
 )
 ITEM_PHASE_FIGURES = ("facility", "sd", "discrimination", "efficiency")
 RETENTION_COUNTS = ("n", "n_pre_follow_up", "n_all_three")
@@ -58,7 +81,8 @@ def report_rows(report: dict) -> list[dict]:
     """Every figure of a report as a row, in a stable order: phases, pairs, then items in bank order."""
     cohorts = " ".join(report.get("cohort_ids") or ([report["cohort_id"]] if report.get("cohort_id") else []))
     base = {"bank_id": report["bank_id"], "bank_version": report["bank_version"], "cohorts": cohorts}
-    rows = _phase_rows(report) + _paired_rows(report["paired"]) + _item_rows(report)
+    rows = _phase_rows(report) + _paired_rows(report["paired"]) + _paired_gain_rows(report["paired"])
+    rows += _attrition_rows(report["attrition"]) + _item_rows(report)
     rows += _retention_rows(report["retention"]) + _reaction_rows(report["reaction"]) + _comparison_rows(report)
     return [base | row for row in rows]
 
@@ -84,6 +108,7 @@ def _phase_rows(report: dict) -> list[dict]:
         summary = report["phases"][phase]
         rows += _summary_rows("phase", phase, "", summary)
         rows += [_row("phase", phase, "", figure, summary[figure], summary["n"]) for figure in ("kr20", "sem")]
+        rows += _interval_rows("phase", phase, "", "kr20_ci95", summary["kr20_ci95"], summary["n"])
         for topic, figures in summary["by_topic"].items():
             rows += _summary_rows("topic", phase, topic, figures)
         for language, figures in summary["by_language"].items():
@@ -102,11 +127,46 @@ def _paired_rows(paired: dict) -> list[dict]:
     rows += [_row("paired", "", "", figure, paired[figure], n) for figure in PAIRED_FIGURES]
     low, high = paired["gain_ci95"]
     rows += [_row("paired", "", "", "gain_ci95_low", low, n), _row("paired", "", "", "gain_ci95_high", high, n)]
+    for name in PAIRED_INTERVALS:
+        rows += _interval_rows("paired", "", "", name, paired[name], n)
     excluded = paired["normalized_gain_excluded"]
     rows.append(_row("paired", "", "", "normalized_gain_mean", paired["normalized_gain_mean"], n - excluded))
     rows.append(_row("paired", "", "", "normalized_gain_excluded", excluded, n))
+    rows.append(_row("paired", "", "", "normalized_change_excluded", paired["normalized_change_excluded"], n))
     for gain_bin in paired["gain_histogram"]:
         rows.append(_row("gain_histogram", "", _gain_interval(gain_bin), "count", gain_bin["n"], n))
+    return rows
+
+
+def _interval_rows(section: str, phase: str, group: str, name: str, interval, n, withheld=None) -> list[dict]:
+    low, high = interval or (None, None)
+    return [
+        _row(section, phase, group, f"{name}_low", low, n, withheld),
+        _row(section, phase, group, f"{name}_high", high, n, withheld),
+    ]
+
+
+def _paired_gain_rows(paired: dict) -> list[dict]:
+    """The paired gain by topic, language and demographic: `<breakdown>:<group>` in the group column."""
+    rows = []
+    for breakdown in [name for name in paired if name.startswith("by_")]:
+        for group, cell in paired[breakdown].items():
+            label, n, withheld = f"{breakdown.removeprefix('by_')}:{group}", cell["n"], cell.get("withheld")
+            rows.append(_row("paired_gain", "", label, "n", n, n, withheld))
+            rows += [_row("paired_gain", "", label, figure, cell[figure], n, withheld) for figure in GAIN_CELL_FIGURES]
+            rows += _interval_rows("paired_gain", "", label, "gain_ci95", cell["gain_ci95"], n, withheld)
+    return rows
+
+
+def _attrition_rows(attrition: dict) -> list[dict]:
+    reasons = attrition.get("withheld") or {}
+    rows = [_row("attrition", "", "", name, attrition[name], attrition[name]) for name in ATTRITION_COUNTS]
+    for name, n in (("returners_pre_mean_percent", "returners_n"), ("non_returners_pre_mean_percent", "pre_only_n")):
+        rows.append(_row("attrition", "", "", name, attrition[name], attrition[n], reasons.get(name)))
+    everyone = attrition["returners_n"] + attrition["pre_only_n"]
+    rows += _interval_rows(
+        "attrition", "", "", "difference_ci95", attrition["difference_ci95"], everyone, reasons.get("difference_ci95")
+    )
     return rows
 
 
@@ -131,12 +191,9 @@ def _item_rows(report: dict) -> list[dict]:
         both = item["lost_post_follow_up"] + item["gained_post_follow_up"]
         for name in ("lost_post_follow_up", "gained_post_follow_up", "mcnemar_p_post_follow_up"):
             rows.append(_row("item", "", question, name, item[name], both))
-        for name in ("mcnemar_b", "mcnemar_c", "mcnemar_p"):
+        for name in ("mcnemar_b", "mcnemar_c", "mcnemar_p", "mcnemar_p_holm"):
             rows.append(_row("item", "", question, name, item[name], paired_n))
-        latest_n = item["n_post"] or item["n_pre"]
-        rows.append(
-            _row("item", "post" if item["n_post"] else "pre", question, "flags", " ".join(item["flags"]), latest_n)
-        )
+        rows.append(_row("item", "", question, "flags", " ".join(item["flags"]), paired_n))
     return rows
 
 

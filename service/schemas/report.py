@@ -10,6 +10,7 @@ import marshmallow as ma
 from marshmallow import fields, validate
 
 from service.domain.report import FLAGS
+from service.domain.report_evidence import NOT_JUDGED
 from service.schemas import report_follow_up as follow_up
 from service.schemas.api import _ID, StrictSchema
 from service.schemas.strict import Text
@@ -21,6 +22,13 @@ def _figure(description: str) -> fields.Float:
 
 def _count(description: str) -> fields.Integer:
     return fields.Integer(required=True, metadata={"description": description})
+
+
+def _interval(description: str) -> fields.List:
+    """[low, high], each null where undefined; the whole interval null in a withheld cell."""
+    return fields.List(
+        fields.Float(allow_none=True), required=True, allow_none=True, metadata={"description": description}
+    )
 
 
 class PercentSummarySchema(ma.Schema):
@@ -53,7 +61,10 @@ class HistogramBinSchema(ma.Schema):
 
 
 class PhaseReportSchema(PercentSummarySchema):
-    kr20 = _figure("KR-20 / Cronbach's alpha of the phase (fraction); null with n < 2, < 2 items or equal totals")
+    kr20 = _figure(
+        "KR-20 / Cronbach's alpha of the phase (fraction); null with n < 3 (as Moodle), < 2 items or equal totals"
+    )
+    kr20_ci95 = _interval("Feldt's 95% interval of kr20: 1 - (1 - kr20) F(0.975 / 0.025; n - 1, (n - 1)(k - 1))")
     sem = _figure("standard error of measurement, sd_percent x sqrt(1 - kr20), percentage points")
     by_topic = fields.Dict(
         keys=fields.String(),
@@ -80,11 +91,38 @@ class PhasesReportSchema(ma.Schema):
     follow_up = fields.Nested(PhaseReportSchema, required=True)
 
 
+class GainCellSchema(ma.Schema):
+    """The paired gain of one group (a topic, a language, a demographic's option); a cell under k is withheld."""
+
+    n = fields.Integer(
+        required=True, allow_none=True, metadata={"description": "paired participants; null when withheld"}
+    )
+    withheld = fields.String(metadata={"description": "why the figures are null though defined (fewer than k)"})
+    mean_pre_percent = _figure("mean percent before")
+    mean_post_percent = _figure("mean percent after")
+    mean_gain = _figure("mean of post - pre, percentage points")
+    gain_ci95 = _interval("95% confidence interval of mean_gain (t distribution)")
+
+
+def _gain_breakdown(description: str) -> fields.Dict:
+    return fields.Dict(
+        keys=fields.String(),
+        values=fields.Nested(GainCellSchema),
+        required=True,
+        metadata={"description": description},
+    )
+
+
 class PairedSchema(ma.Schema):
-    """Participants who took both phases; every figure here has n = `n` unless it says otherwise."""
+    """Participants who took both phases; every figure here has n = `n` unless it says otherwise.
+
+    Besides the keys declared here: `by_<demographic id>`, the paired gain by each demographic of the
+    bank as answered on the pre-test ({option id or "not_answered": cell}, cells as in by_topic)."""
 
     n = _count("participants with both a pre-test and a post-test")
     pairing_rate = _figure("n / participants of the pre-test (fraction)")
+    mean_pre_percent = _figure("mean percent before of the paired participants")
+    mean_post_percent = _figure("mean percent after of the paired participants")
     mean_gain = _figure("mean of post - pre, percentage points")
     sd_gain = _figure("standard deviation of the gains (n - 1)")
     gain_ci95 = fields.List(
@@ -108,6 +146,43 @@ class PairedSchema(ma.Schema):
         required=True,
         metadata={"description": "gains per bin: [-100, -90) ... [-10, 0), no change [0, 0], (0, 10] ... (90, 100]"},
     )
+    cohen_dz_ci95 = _interval("95% interval of cohen_dz by inverting the noncentral t (MBESS ci.sm)")
+    wilcoxon_p = _figure(
+        "two-sided Wilcoxon signed-rank p on the differences, zeros dropped; normal approximation with tie "
+        "correction and no continuity correction from 10 non-zero differences, exact below; null if all zero"
+    )
+    sign_test_p = _figure("exact two-sided binomial p on the signs of the non-zero differences")
+    improved_share_ci95 = _interval("Wilson 95% interval of improved / n (fraction)")
+    normalized_gain_class_ci95 = _interval("95% interval of normalized_gain_class (delta method, t with n - 1 df)")
+    normalized_change_mean = _figure("mean of Marx & Cummings' normalized change c, in [-1, 1]")
+    normalized_change_excluded = _count("participants left out of normalized_change_mean: 0% or 100% both times")
+    pass_percent = _figure("the bank's pass mark, percent; null when the bank has none")
+    pass_rate_pre = _figure("share of paired participants at or above pass_percent before (fraction)")
+    pass_rate_post = _figure("share at or above pass_percent after (fraction)")
+    pass_mcnemar_p = _figure("exact McNemar p on pass/fail before and after")
+    by_topic = _gain_breakdown("topic id -> the paired gain on that topic's questions")
+    by_language = _gain_breakdown("language of the pre-test -> the paired gain")
+
+    @ma.post_dump(pass_original=True)
+    def demographic_breakdowns(self, data: dict, original: dict, **_) -> dict:
+        """Keep every `by_<demographic>` breakdown: their names come from the bank, not from this schema."""
+        cells = fields.Nested(GainCellSchema)
+        for name, breakdown in original.items():
+            if name.startswith("by_") and name not in data:
+                data[name] = {group: cells.serialize(group, breakdown) for group in breakdown}
+        return data
+
+
+class AttritionSchema(ma.Schema):
+    """Who did not come back: does the post-test population differ from the pre-test's?"""
+
+    pre_only_n = _count("participants with a pre-test and no post-test")
+    post_only_n = _count("participants with a post-test and no pre-test")
+    returners_n = _count("participants with both (the paired n)")
+    returners_pre_mean_percent = _figure("mean pre-test percent of those who came back")
+    non_returners_pre_mean_percent = _figure("mean pre-test percent of those who did not")
+    difference_ci95 = _interval("Welch 95% interval of returners minus non-returners, percentage points")
+    withheld = fields.Raw(metadata={"description": "{figure: why null though defined} for a group under k"})
 
 
 class ItemSchema(follow_up.ItemFollowUpSchema):
@@ -128,10 +203,27 @@ class ItemSchema(follow_up.ItemFollowUpSchema):
     mcnemar_b = _count("paired participants wrong before and right after")
     mcnemar_c = _count("paired participants right before and wrong after")
     mcnemar_p = _figure("exact two-sided McNemar (binomial) p-value; null without pairs")
+    mcnemar_p_holm = _figure("mcnemar_p after Holm's adjustment across the items with discordant pairs; null without")
+    discrimination_index_pre = _figure("100 x discrimination_pre, as Moodle shows its discrimination index")
+    discrimination_index_post = _figure("100 x discrimination_post")
+    discrimination_not_judged_pre = fields.String(
+        required=True,
+        allow_none=True,
+        validate=validate.OneOf(NOT_JUDGED),
+        metadata={"description": "why no discrimination flag is judged on this phase: " + ", ".join(NOT_JUDGED)},
+    )
+    discrimination_not_judged_post = fields.String(
+        required=True,
+        allow_none=True,
+        validate=validate.OneOf(NOT_JUDGED),
+        metadata={"description": "as discrimination_not_judged_pre, for the post-test"},
+    )
+    alpha_if_deleted_pre = _figure("KR-20 / alpha of the pre-test without this question; null with n < 3 or < 3 items")
+    alpha_if_deleted_post = _figure("KR-20 / alpha of the post-test without this question")
     flags = fields.List(
         fields.String(validate=validate.OneOf(FLAGS)),
         required=True,
-        metadata={"description": "on the latest phase with data: " + ", ".join(FLAGS)},
+        metadata={"description": "judged on paired participants only (docs/report.md): " + ", ".join(FLAGS)},
     )
 
 
@@ -210,6 +302,7 @@ class ReportSchema(ma.Schema):
     bank_sha256 = fields.String(required=True)
     phases = fields.Nested(PhasesReportSchema, required=True)
     paired = fields.Nested(PairedSchema, required=True)
+    attrition = fields.Nested(AttritionSchema, required=True)
     items = fields.List(fields.Nested(ItemSchema), required=True)
     retention = fields.Nested(follow_up.RetentionSchema, required=True)
     reaction = fields.Nested(follow_up.ReactionSchema, required=True)

@@ -44,6 +44,7 @@ class ItemRow:
     facility_pre: float | None
     facility_post: float | None
     flagged: bool
+    label: str = ""  # the question's text, shortened to one line of the chart
 
 
 @dataclass(frozen=True)
@@ -202,7 +203,10 @@ def item_facility(items: Sequence[ItemRow], _: Translate, chart_id: str = "quest
     if any(row.flagged for row in items):
         legend.append((_text(4, 0, "!", weight="700", fill=FLAG_INK), _("flagged, see below")))
     legend_svg, top = _legend(legend, 0)
-    left, value_room, row_height = 46, 78, 28
+    left, value_room = 46, 78
+    labelled = any(row.label for row in items)
+    label_room = LINE if labelled else 0
+    row_height = 28 + label_room
     scale = (WIDTH - left - value_room - 10) / 100
     parts = [legend_svg]
     axis_y = top + LINE
@@ -212,9 +216,12 @@ def item_facility(items: Sequence[ItemRow], _: Translate, chart_id: str = "quest
         parts.append(_line(x, axis_y + 2, x, axis_y + 6 + len(items) * row_height, GRID, 1))
     for index, row in enumerate(items):
         y = axis_y + 6 + index * row_height
-        middle = y + row_height / 2
         if row.flagged:
             parts.append(f'<rect x="0" y="{y + 1}" width="{WIDTH}" height="{row_height - 2}" fill="{FLAG_BAND}"/>')
+        if row.label:
+            parts.append(_text(4, y + label_room - 4, shorten(row.label, WIDTH - 8)))
+        y += label_room
+        middle = y + 14
         label = f"{row.number}{' !' if row.flagged else ''}"
         parts.append(
             _text(
@@ -235,6 +242,16 @@ def item_facility(items: Sequence[ItemRow], _: Translate, chart_id: str = "quest
         desc += " " + _("Flagged questions: %(numbers)s.", numbers=", ".join(flagged))
     title = _("Questions answered correctly, before and after")
     return _svg(chart_id, axis_y + 12 + len(items) * row_height, title, desc, parts)
+
+
+def shorten(text: str, width: float, char: float = CHAR) -> str:
+    """The text cut at a word to fit `width` units on one line, with an ellipsis when cut."""
+    text = " ".join(text.split())
+    most = int(width / char)
+    if len(text) <= most:
+        return text
+    cut = text[: most - 1].rsplit(" ", 1)[0] if " " in text[: most - 1] else text[: most - 1]
+    return cut.rstrip(" ,.;:—–-") + "…"
 
 
 def _item_dumbbell(row: ItemRow, left: float, scale: float, middle: float, _: Translate) -> str:
@@ -425,8 +442,15 @@ def report_charts(
         TopicRow(topic.label.get(language) or next(iter(topic.label.values())), *_topic_phases(phases, topic.id))
         for topic in bank.topics
     ]
+    prompts = {q.id: q.prompt.get(language) or next(iter(q.prompt.values()), "") for q in bank.questions}
     items = [
-        ItemRow(number, item["facility_pre"], item["facility_post"], bool(item["flags"]))
+        ItemRow(
+            number,
+            item["facility_pre"],
+            item["facility_post"],
+            bool(item["flags"]),
+            prompts.get(item["question_id"], ""),
+        )
         for number, item in enumerate(report["items"], start=1)
     ]
     return {

@@ -27,6 +27,7 @@ bp = Blueprint("trainer", __name__)
 COOKIE = "trainer"
 REFRESH_SECONDS = 10
 LIVE_PARTS = {
+    "headline": "trainer/_headline.html",
     "counts": "trainer/_counts.html",
     "capacity": "trainer/_capacity.html",
     "analysis": "trainer/_analysis.html",

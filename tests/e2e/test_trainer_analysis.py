@@ -5,8 +5,10 @@ Saves the screenshots bench/screenshots.py also makes, into screenshots/, for pe
 import re
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 
-from bench.screenshots import fill_demonstration_cohort, trainer_screenshots
+from bench.screenshots import SCREENSHOTS, fill_demonstration_cohort, trainer_screenshots
+from tests.e2e.pages import new_cohort
 
 pytestmark = pytest.mark.e2e
 CHARTS = ("scores", "gains", "topics", "questions")
@@ -41,3 +43,47 @@ def test_screenshots_of_the_filled_trainer_page(filled, browser):
     saved = trainer_screenshots(browser, filled["trainer_url"])
     assert len(saved) == 4
     assert all(path.stat().st_size > 10_000 for path in saved)
+
+
+@pytest.mark.parametrize("language", ["en", "uk"])
+def test_the_first_phone_screen_answers_did_it_work(filled, browser, language):
+    """Issue 20: on a 390x844 phone the first screen holds the one-sentence answer (before -> after, the
+    gain in percentage points with its interval, how many improved), and axe finds nothing."""
+    context = browser.new_context(viewport={"width": 390, "height": 844})  # axe needs scripts
+    page = context.new_page()
+    page.goto(filled["trainer_url"])
+    page.goto(f"{page.url}?lang={language}")
+    answer = page.locator("[data-live='headline'] .answer")
+    box = answer.bounding_box()
+    assert box["y"] >= 0 and box["y"] + box["height"] <= 844, box
+    words = {
+        "en": ("percentage points", "95% interval", "improved", " to "),
+        "uk": ("в. п.", "95% інтервал", "покращили", " до "),
+    }[language]
+    text = answer.inner_text()
+    assert all(word in text for word in words), text
+    assert re.search(r"\d+\s?%", text)
+    SCREENSHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"trainer-first-screen-390x844-{language}.png"))
+    glossary = page.locator("details.glossary")
+    glossary.locator("summary").click()
+    assert glossary.locator("dt").count() >= 10
+    assert all_axe_violations(page) == []
+    context.close()
+
+
+def test_an_empty_cohort_says_once_that_there_is_not_enough_data(server, browser):
+    cohort = new_cohort(server, "empty, for the trainer page")
+    context = browser.new_context(viewport={"width": 390, "height": 844})  # axe needs scripts
+    page = context.new_page()
+    page.goto(cohort["trainer_url"])
+    page.goto(f"{page.url}?lang=en")
+    assert page.locator("body").inner_text().lower().count("not enough data") == 1
+    assert page.locator("[data-live='headline'] .empty").bounding_box()["y"] < 844
+    assert all_axe_violations(page) == []
+    context.close()
+
+
+def all_axe_violations(page) -> list[str]:
+    results = Axe().run(page).response
+    return [f"{v['id']} ({v['impact']}): {[node['target'] for node in v['nodes']]}" for v in results["violations"]]

@@ -147,6 +147,8 @@ def test_report_as_csv_has_one_row_per_figure(runner, reported_cohort):
         "histogram",
         "paired",
         "gain_histogram",
+        "paired_gain",
+        "attrition",
         "item",
         "retention",  # the bank asks no reaction, so no "reaction" rows
     }

@@ -68,37 +68,49 @@ def test_a_class_after_the_post_test_gets_all_four_charts_with_their_n(small_cli
 
 
 def test_flagged_questions_are_explained_one_sentence_per_flag(small_client):
-    # q3 was right for two before and for nobody after (q2 for one): facility fell, and is under 0.3 after.
-    page = page_for(small_client, [(Q3_ONLY, Q1_ONLY, "uk"), (RIGHT, Q1_ONLY, "uk"), (NOTHING, Q1_ONLY, "uk")])
+    # q3 was right for all ten before and for nobody after: McNemar's p = 2^-9 (the only question that
+    # changed both ways... q1 only rose), and 0 of 10 after is surely under 3 in 10; q2 stays at 0.
+    page = page_for(small_client, [(Q3_ONLY, Q1_ONLY, "uk")] * 10)
     flagged = page.split("Questions to look at")[1].split("</ul>\n")[0]
     assert "3.</b> Question q3" in flagged
-    assert "Fewer people answered this correctly after the training than before." in flagged
-    assert "Fewer than 3 in 10 people answered this correctly after the training." in flagged
-    assert "Answered correctly: 67% before, 0% after." in flagged
+    assert "clearly more got this right before than after (McNemar" in flagged
+    assert "Fewer than 3 in 10 of those who took both tests answered this correctly after the training." in flagged
+    assert "Answered correctly: 100% before, 0% after." in flagged
     questions = charts_in(page)["questions-title"]
     assert "Flagged questions: 2, 3." in questions.find("{http://www.w3.org/2000/svg}desc").text
 
 
-def test_too_few_participants_say_so_instead_of_a_number(small_client):
+def test_a_few_participants_raise_no_flag_and_discrimination_says_why_it_is_not_judged(small_client):
+    page = page_for(small_client, [(Q3_ONLY, Q1_ONLY, "uk"), (RIGHT, Q1_ONLY, "uk"), (NOTHING, Q1_ONLY, "uk")])
+    assert "Questions to look at" not in page
+    assert page.count("not judged: fewer than 30 took both tests") == 3
+
+
+def test_too_few_participants_say_so_once_and_leave_a_dash_for_each_figure(small_client):
     page = page_for(small_client, [(RIGHT, None, "uk")])
-    assert "No one has taken both tests yet, so there is no change to show." in page
+    assert page.count("Not enough data yet") == 1
+    assert "Not enough data yet: the answer needs participants who took both tests." in page
     assert set(charts_in(page)) == {"scores-title", "topics-title", "questions-title"}
     standard_deviation = re.search(r"Standard deviation</th>(.*?)</tr>", page).group(1)
-    assert standard_deviation.count("not enough data") == 2
-    assert re.search(r"p-value \(paired t-test\)</th><td class=\"n\"><span class=\"na\">not enough data", page)
+    assert standard_deviation.count('<span title="not enough data">–</span>') == 2
+    assert 'id="gain"' not in page  # no paired section full of dashes
 
 
 def test_one_pair_has_a_change_but_no_interval(small_client):
     page = page_for(small_client, [(NOTHING, RIGHT, "uk")])
     assert "gains-title" in charts_in(page)
-    assert re.search(r"Mean gain</th><td class=\"n\">100.0 points", page)
+    assert re.search(r"Mean gain</th><td class=\"n\">\+100.0 pp", page)
+    headline = page.split('data-live="headline"')[1].split("</section>")[0]
+    assert "The 1 participant who took both tests went from 0% to 100%: +100.0 percentage points;" in headline
+    assert "1 of 1 improved." in headline
     assert "need at least 2 participants with both tests whose changes differ" in page
 
 
-def test_an_empty_cohort_shows_no_chart_and_says_why(small_client):
+def test_an_empty_cohort_shows_no_chart_and_says_once_that_there_is_not_enough_data(small_client):
     page = page_for(small_client, [])
     assert charts_in(page) == {}
-    assert page.count("No one has taken a test yet, so there are no scores to show.") == 3
+    assert page.count("Not enough data yet: no one has taken a test.") == 1
+    assert page.lower().count("not enough data") == 1
 
 
 def test_results_are_broken_down_by_the_language_of_the_test(small_client):
@@ -114,7 +126,7 @@ def test_the_page_and_its_charts_speak_ukrainian(small_client):
     page = page_for(
         small_client, [(Q3_ONLY, Q1_ONLY, "uk"), (RIGHT, Q1_ONLY, "uk"), (NOTHING, Q1_ONLY, "uk")], lang="uk"
     )
-    assert "Після навчання на це питання правильно відповіло менше людей, ніж до нього." in page
+    assert "Чи спрацювало?" in page
     found = charts_in(page)
     assert found["scores-title"].find("{http://www.w3.org/2000/svg}title").text == "Результати до і після навчання"
     assert "Покращили: " in ET.tostring(found["gains-title"], encoding="unicode")

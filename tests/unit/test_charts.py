@@ -163,6 +163,24 @@ def test_question_dots_sit_at_the_share_answered_correctly_and_flags_stand_out()
     ]
 
 
+def test_each_question_row_carries_its_text_cut_at_a_word_to_one_line():
+    long = "What should a teacher do first when a pupil shows messages from an adult asking for photos?"
+    rows = [charts.ItemRow(1, 0.5, 0.9, False, "Short question?"), charts.ItemRow(2, 0.8, 0.25, True, long)]
+    root = parse(charts.item_facility(rows, words))
+    shown = texts(root)
+    assert "Short question?" in shown
+    cut = next(text for text in shown if text.startswith("What should"))
+    assert cut.endswith("…") and long.startswith(cut[:-1]) and long[len(cut) - 1] == " "
+    assert len(cut) * charts.CHAR <= charts.WIDTH - 8
+
+
+def test_report_charts_take_the_question_text_in_the_pages_language():
+    bank = make_bank()
+    submissions = [make_submission(bank, "P1", "pre", [1, 0, 1]), make_submission(bank, "P1", "post", [1, 1, 1])]
+    questions = charts.report_charts(cohort_report(bank, submissions), bank, "en", words)["questions"]
+    assert {"q1", "q2", "q3"} <= set(texts(parse(questions)))
+
+
 def test_nothing_is_drawn_before_anyone_has_answered():
     bank = make_bank()
     report = cohort_report(bank, [], cohort_id="cohort-1")

@@ -152,28 +152,51 @@ def test_mcnemar_counts_and_flags_worked_by_hand(hand_report):
     assert (q1["mcnemar_b"], q1["mcnemar_c"], q1["mcnemar_p"]) == (0, 0, 1.0)
     assert (q2["mcnemar_b"], q2["mcnemar_c"], q2["mcnemar_p"]) == (1, 0, 1.0)
     assert (q3["mcnemar_b"], q3["mcnemar_c"], q3["mcnemar_p"]) == (2, 0, close(0.5))
-    assert q1["flags"] == q2["flags"] == []
-    assert q3["flags"] == ["negative_discrimination", "low_efficiency"]
+    # Four paired participants: too few to judge discrimination (30), and no question fell.
+    assert q1["flags"] == q2["flags"] == q3["flags"] == []
+    assert q3["discrimination_not_judged_post"] == "fewer_than_30_paired"
+    assert q3["discrimination_index_post"] == close(-100 / 3)
 
 
-def test_items_whose_facility_fell_or_stayed_low_are_flagged():
+def test_a_question_is_flagged_as_fallen_only_when_mcnemar_after_holm_says_so():
     bank = make_bank((("q1", "signs", 1.0), ("q2", "signs", 1.0)))
-    pre = [[1, 0], [1, 1], [1, 1], [0, 0]]
-    post = [[0, 1], [0, 1], [1, 1], [0, 0]]
+    # q1: 12 of 40 paired participants right -> wrong, none wrong -> right: exact p = 2^-11, Holm x 2.
+    # q2: one right -> wrong out of 30 (the "one lost answer flags an item"): p = 1.
+    pre = [[1, 1]] * 12 + [[0, 1]] * 28
+    post = [[0, 1]] * 12 + [[0, 1]] * 27 + [[0, 0]]
     submissions = [make_submission(bank, f"P{i}", "pre", marks) for i, marks in enumerate(pre)]
     submissions += [make_submission(bank, f"P{i}", "post", marks) for i, marks in enumerate(post)]
-    q1, _ = cohort_report(bank, submissions)["items"]
-    assert (q1["facility_pre"], q1["facility_post"]) == (0.75, 0.25)
-    assert {"facility_fell", "low_facility_post"} <= set(q1["flags"])
-    assert (q1["mcnemar_b"], q1["mcnemar_c"]) == (0, 2)
+    q1, q2 = cohort_report(bank, submissions)["items"]
+    assert (q1["mcnemar_b"], q1["mcnemar_c"]) == (0, 12)
+    assert q1["mcnemar_p_holm"] == close(2 * 2 * 0.5**12)
+    assert "facility_fell_paired" in q1["flags"]
+    assert (q2["mcnemar_b"], q2["mcnemar_c"], q2["mcnemar_p_holm"]) == (0, 1, 1.0)
+    assert "facility_fell_paired" not in q2["flags"]
 
 
-def test_flags_use_the_pre_test_until_anyone_has_taken_the_post_test():
+def test_facility_that_falls_only_between_different_people_is_not_flagged():
+    bank = make_bank((("q1", "signs", 1.0), ("q2", "signs", 1.0)))
+    # Everyone who came back kept q1; the facility fell because the strong ones did not come back.
+    pre = [[1, 1]] * 20 + [[0, 0]] * 20
+    post = [[0, 0]] * 20  # P20-P39 (wrong before and after)
+    submissions = [make_submission(bank, f"P{i}", "pre", marks) for i, marks in enumerate(pre)]
+    submissions += [make_submission(bank, f"P{i + 20}", "post", marks) for i, marks in enumerate(post)]
+    report = cohort_report(bank, submissions)
+    q1 = report["items"][0]
+    assert (q1["facility_pre"], q1["facility_post"]) == (0.5, 0.0)
+    assert "facility_fell_paired" not in q1["flags"]
+    assert report["attrition"]["returners_pre_mean_percent"] == 0.0
+    assert report["attrition"]["non_returners_pre_mean_percent"] == 100.0
+    assert report["attrition"]["pre_only_n"] == 20
+
+
+def test_no_flags_before_anyone_has_taken_both_tests():
     bank = make_bank((("q1", "signs", 1.0), ("q2", "signs", 1.0)))
     pre = [[0, 1], [1, 0], [0, 1], [1, 0]]  # q1 against rest q2: r = -1
     report = cohort_report(bank, [make_submission(bank, f"P{i}", "pre", m) for i, m in enumerate(pre)])
     assert report["items"][0]["discrimination_pre"] == close(-1)
-    assert report["items"][0]["flags"] == ["negative_discrimination", "low_efficiency"]
+    assert report["items"][0]["discrimination_index_pre"] == close(-100)
+    assert report["items"][0]["flags"] == []
 
 
 def test_pairing_rate_is_the_share_of_pre_test_participants_who_came_back():
@@ -250,6 +273,7 @@ def test_a_report_with_no_submissions_is_all_nulls_with_zero_counts():
         summary = report["phases"][phase]
         assert summary["n"] == 0
         figures = {key: value for key, value in summary.items() if key not in ("n", "by_topic", "by_language")}
+        assert figures.pop("kr20_ci95") == [None, None]
         assert figures.pop("histogram") == [{"low": low, "high": low + 10, "n": 0} for low in range(0, 100, 10)]
         assert all(value is None for value in figures.values())
         assert summary["by_topic"]["signs"]["n"] == 0
@@ -257,9 +281,42 @@ def test_a_report_with_no_submissions_is_all_nulls_with_zero_counts():
         assert summary["by_language"]["uk"]["n"] == 0
     gain_bins = report["paired"].pop("gain_histogram")
     assert len(gain_bins) == 21 and all(gain_bin["n"] == 0 for gain_bin in gain_bins)
+    breakdowns = {name: report["paired"].pop(name) for name in ("by_topic", "by_language")}
+    assert (
+        breakdowns["by_topic"]["signs"]
+        == breakdowns["by_language"]["uk"]
+        == {
+            "n": 0,
+            "mean_pre_percent": None,
+            "mean_post_percent": None,
+            "mean_gain": None,
+            "gain_ci95": [None, None],
+        }
+    )
+    assert report["attrition"] == {
+        "pre_only_n": 0,
+        "post_only_n": 0,
+        "returners_n": 0,
+        "returners_pre_mean_percent": None,
+        "non_returners_pre_mean_percent": None,
+        "difference_ci95": [None, None],
+    }
     assert report["paired"] == {
+        "cohen_dz_ci95": [None, None],
+        "wilcoxon_p": None,
+        "sign_test_p": None,
+        "improved_share_ci95": [None, None],
+        "normalized_gain_class_ci95": [None, None],
+        "normalized_change_mean": None,
+        "normalized_change_excluded": 0,
+        "pass_percent": None,
+        "pass_rate_pre": None,
+        "pass_rate_post": None,
+        "pass_mcnemar_p": None,
         "n": 0,
         "pairing_rate": None,
+        "mean_pre_percent": None,
+        "mean_post_percent": None,
         "mean_gain": None,
         "sd_gain": None,
         "gain_ci95": [None, None],
@@ -365,8 +422,10 @@ def test_phase_figures_are_null_exactly_where_undefined(cohort):
             language_percents = [s.score.percent for s in taken if s.language == language]
             assert_summary_is_null_exactly_where_undefined(summary["by_language"][language], language_percents)
         totals = [s.score.points for s in taken]
-        undefined_kr20 = len(taken) < 2 or len(bank.questions) < 2 or not varies(totals)
+        # Moodle gives no coefficient of internal consistency below 3 attempts; neither do we.
+        undefined_kr20 = len(taken) < 3 or len(bank.questions) < 2 or not varies(totals)
         assert (summary["kr20"] is None) == undefined_kr20
+        assert (summary["kr20_ci95"] == [None, None]) == undefined_kr20
         assert (summary["sem"] is None) == undefined_kr20
         assert sum(histogram_bin["n"] for histogram_bin in summary["histogram"]) == len(taken)
 

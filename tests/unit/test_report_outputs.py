@@ -39,13 +39,20 @@ def test_schema_declares_every_figure_of_any_report(cohort):
 def figure_of(report: dict, row: dict):
     """The report's value for a row of the table, found the way a reader of docs/report.md would."""
     section, phase, group, figure = row["section"], row["phase"], row["group"], row["figure"]
+    interval = figure.rsplit("_", 1)
+    if interval[1:] in (["low"], ["high"]):  # an interval's two ends: <name>_low, <name>_high
+        whole = figure_of(report, row | {"figure": interval[0]})
+        return None if whole is None else whole[interval[1] == "high"]
+    if section == "paired_gain":
+        breakdown, cell = group.split(":", 1)
+        return report["paired"][f"by_{breakdown}"][cell][figure]
+    if section == "attrition":
+        return report["attrition"][figure]
     if section == "phase":
         return report["phases"][phase][figure]
     if section in ("topic", "language"):
         return report["phases"][phase][f"by_{section}"][group][figure]
     if section == "paired":
-        if figure.startswith("gain_ci95_"):
-            return report["paired"]["gain_ci95"][figure.endswith("high")]
         return report["paired"][figure]
     if section in ("histogram", "gain_histogram"):
         bins = report["phases"][phase]["histogram"] if section == "histogram" else report["paired"]["gain_histogram"]

@@ -15,6 +15,8 @@ import numpy as np
 import pytest
 from scipy import stats
 from statsmodels.stats.contingency_tables import mcnemar
+from statsmodels.stats.multitest import multipletests
+from statsmodels.stats.proportion import proportion_confint
 
 from service.domain.models import Bank, Submission
 from service.domain.report import cohort_report
@@ -248,19 +250,34 @@ def test_mcnemar_figures_match_statsmodels_and_binomtest(reference):
         assert item["mcnemar_p"] == close(stats.binomtest(b, b + c).pvalue if b + c else 1.0)
 
 
-def test_flags_follow_from_the_reference_figures(reference):
-    pre, post = reference.marks["pre"], reference.marks["post"]
-    for j, item in enumerate(reference.report["items"]):
-        column, rest = post[:, j], post.sum(axis=1) - post[:, j]
+def test_flags_follow_from_the_reference_figures_on_paired_participants(reference):
+    pre_rows, post_rows = (list(rows) for rows in zip(*reference.paired_rows, strict=True))
+    n = len(pre_rows)
+    paired = {"pre": reference.marks["pre"][pre_rows], "post": reference.marks["post"][post_rows]}
+    items = reference.report["items"]
+    discordant = [j for j, item in enumerate(items) if item["mcnemar_b"] + item["mcnemar_c"]]
+    adjusted = multipletests([items[j]["mcnemar_p"] for j in discordant], method="holm")[1] if discordant else []
+    holm = dict(zip(discordant, adjusted, strict=True))
+    for j, item in enumerate(items):
+        assert item["mcnemar_p_holm"] == (close(holm[j]) if j in holm else None)
         expected = []
-        if np.ptp(column) and np.ptp(rest) and stats.pearsonr(column, rest).statistic < 0:
-            expected.append("negative_discrimination")
-        if column.mean() < pre[:, j].mean():
-            expected.append("facility_fell")
-        if column.mean() < 0.3:
+        if item["mcnemar_c"] > item["mcnemar_b"] and holm.get(j, 1) < 0.05:
+            expected.append("facility_fell_paired")
+        right_after = int(paired["post"][:, j].sum())
+        if right_after / n < 0.3 and proportion_confint(right_after, n, method="wilson")[1] < 0.3:
             expected.append("low_facility_post")
-        if np.ptp(column) and np.ptp(rest):
+        low_efficiency = []
+        for phase in ("pre", "post"):
+            matrix = paired[phase]
+            column, rest = matrix[:, j], matrix.sum(axis=1) - matrix[:, j]
+            judged = n >= 30 and 0.1 <= column.mean() <= 0.9
+            assert (item[f"discrimination_not_judged_{phase}"] is None) == judged
+            if not judged:
+                continue
+            if stats.pearsonr(column, rest).statistic < 0:
+                expected.append(f"negative_discrimination_{phase}")
             efficiency = 100 * np.cov(column, rest)[0, 1] / np.cov(np.sort(column), np.sort(rest))[0, 1]
-            if efficiency < 15:
-                expected.append("low_efficiency")
+            low_efficiency.append(efficiency < 15)
+        if len(low_efficiency) == 2 and all(low_efficiency):
+            expected.append("low_efficiency_pre_and_post")
         assert item["flags"] == expected, item["question_id"]
