@@ -236,6 +236,10 @@ class MemoryStore:
     def get_cohort(self, cohort_id: str) -> Cohort | None:
         return self.cohort if cohort_id == self.cohort.id else None
 
+    def list_cohorts(self, newest_first: bool = True):
+        """The cohorts index: this one cohort (the trainer page compares it with closed others)."""
+        yield self.cohort
+
     def cohort_submissions(self, cohort_id: str, *, scores_only: bool = False):
         # scores_only (what reports ask for) changes what DynamoDB sends, not what memory holds.
         return iter(self.submissions if cohort_id == self.cohort.id else [])

@@ -14,6 +14,9 @@ PHASES = ("pre", "post", "follow_up")
 # A later test is taken with the code of an earlier one (typed, or this phone's cookie): the post-test
 # after the training, and the optional follow-up weeks or months later (retention, issue 18).
 LATER_PHASES = ("post", "follow_up")
+# The two tests the training's effect is measured between: pairs, gains, item flags and the trainer's
+# headline are about these; the follow-up has its own figures (domain/retention.py).
+PRE_POST = ("pre", "post")
 
 # A cohort takes at most its expected size plus half of it of submissions per phase (docs/security.md):
 # a forwarded link or a script cannot fill a class's report with strangers without the trainer seeing it.

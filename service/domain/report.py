@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 from service.domain import report_evidence as evidence
 from service.domain.distributions import binomial_two_sided_p
-from service.domain.models import PHASES, Bank, Submission
+from service.domain.models import PHASES, PRE_POST, Bank, Submission
 from service.domain.report_follow_up import extend_report
 from service.domain.statistics import describe, item_statistics, kr20_by_item, normalized_gains, paired_t, sem
 
@@ -278,11 +278,11 @@ def _item_rows(bank: Bank, marks: dict[str, _PhaseMarks], paired_keys: list[Part
     post_rows = [post.row_of[key] for key in paired_keys]
     paired_rows = {"pre": pre_rows, "post": post_rows}
     alphas = {
-        phase: evidence.inference.alpha_if_deleted(marks[phase].weighted, marks[phase].totals) for phase in PHASES
+        phase: evidence.inference.alpha_if_deleted(marks[phase].weighted, marks[phase].totals) for phase in PRE_POST
     }
     rows, all_figures = [], []
     for index, question in enumerate(bank.questions):
-        figures = {phase: _item_figures(marks[phase], index) for phase in PHASES}
+        figures = {phase: _item_figures(marks[phase], index) for phase in PRE_POST}
         all_figures.append(figures)
         b, c = _mcnemar_counts(pre.columns[index], post.columns[index], pre_rows, post_rows)
         row = {"question_id": question.id, "topic": question.topic}
@@ -291,7 +291,7 @@ def _item_rows(bank: Bank, marks: dict[str, _PhaseMarks], paired_keys: list[Part
             row[f"{name}_post"] = figures["post"][name]
         row["mcnemar_b"], row["mcnemar_c"] = b, c
         row["mcnemar_p"] = binomial_two_sided_p(b, b + c) if paired_keys else None
-        for phase in PHASES:
+        for phase in PRE_POST:
             row[f"alpha_if_deleted_{phase}"] = evidence.finite(alphas[phase][index])
         rows.append(row)
 

@@ -25,7 +25,7 @@ from collections.abc import Callable
 
 from service.domain import inference
 from service.domain.distributions import binomial_two_sided_p
-from service.domain.models import PHASES, Bank
+from service.domain.models import PRE_POST, Bank
 from service.domain.statistics import describe, item_statistics, paired_t
 
 MIN_JUDGED = 30
@@ -133,7 +133,7 @@ def item_evidence(rows: list[dict], paired_figures: Callable[[int, str], dict], 
     adjusted = inference.holm([row["mcnemar_p"] if row["mcnemar_b"] + row["mcnemar_c"] else None for row in rows])
     for index, (row, holm_p) in enumerate(zip(rows, adjusted, strict=True)):
         row["mcnemar_p_holm"] = holm_p
-        for phase in PHASES:
+        for phase in PRE_POST:
             r = row[f"discrimination_{phase}"]
             row[f"discrimination_index_{phase}"] = None if r is None else 100.0 * r
         row["flags"] = _flags(row, paired_figures, index, paired_n)
@@ -143,14 +143,14 @@ def _flags(row: dict, paired_figures: Callable[[int, str], dict], index: int, pa
     flags = []
     if row["mcnemar_c"] > row["mcnemar_b"] and row["mcnemar_p_holm"] is not None and row["mcnemar_p_holm"] < FLAG_ALPHA:
         flags.append("facility_fell_paired")
-    figures = {phase: paired_figures(index, phase) if paired_n else None for phase in PHASES}
+    figures = {phase: paired_figures(index, phase) if paired_n else None for phase in PRE_POST}
     post = figures["post"]
     if post is not None and post["facility"] is not None and paired_n >= 2:
         upper = inference.wilson_ci95(round(post["facility"] * paired_n), paired_n)[1]
         if post["facility"] < LOW_FACILITY_POST and upper is not None and upper < LOW_FACILITY_POST:
             flags.append("low_facility_post")
     low_efficiency = []
-    for phase in PHASES:
+    for phase in PRE_POST:
         reason = _not_judged(figures[phase], paired_n)
         row[f"discrimination_not_judged_{phase}"] = reason
         if reason is not None:
@@ -160,7 +160,7 @@ def _flags(row: dict, paired_figures: Callable[[int, str], dict], index: int, pa
         efficiency = figures[phase]["efficiency"]
         low_efficiency.append(efficiency is not None and efficiency < LOW_EFFICIENCY_PERCENT)
     # One test's efficiency under 15% happens by chance to about 1 question in 35 at n = 50: only both count.
-    if len(low_efficiency) == len(PHASES) and all(low_efficiency):
+    if len(low_efficiency) == len(PRE_POST) and all(low_efficiency):
         flags.append("low_efficiency_pre_and_post")
     return sorted(flags, key=FLAGS.index)
 
