@@ -72,8 +72,9 @@ def _numbers(value) -> list[float]:
         return []
     if isinstance(value, int | float):
         return [float(value)]
-    if isinstance(value, dict):
-        return [number for item in value.values() for number in _numbers(item)]
+    if isinstance(value, dict):  # scores (`*_percent`) are levels, not gains: a score of 58.3% that
+        # equals the withheld gain of 58.3 points by chance gives nothing away
+        return [number for key, item in value.items() if not key.endswith("_percent") for number in _numbers(item)]
     return [number for item in value for number in _numbers(item)]
 
 
