@@ -38,13 +38,15 @@ def _download(cohort_id: str, kind: str) -> Response:
     return response
 
 
-@admin.bp.get("/cohorts/<cohort_id>/qr.<any(svg, png):kind>")
+@admin.bp.get("/cohorts/<cohort_id>/qr.svg", defaults={"kind": "svg"})
+@admin.bp.get("/cohorts/<cohort_id>/qr.png", defaults={"kind": "png"})
 def console_qr(cohort_id: str, kind: str):
     operations.find_cohort(services(), cohort_id)
     return _download(cohort_id, kind)
 
 
-@trainer.bp.get("/cohorts/<cohort_id>/qr.<any(svg, png):kind>")
+@trainer.bp.get("/cohorts/<cohort_id>/qr.svg", defaults={"kind": "svg"})
+@trainer.bp.get("/cohorts/<cohort_id>/qr.png", defaults={"kind": "png"})
 def trainer_qr(cohort_id: str, kind: str):
     auth.cohort_for_trainer(cohort_id, request.cookies.get(trainer.COOKIE), coordinator_too=False)
     return _download(cohort_id, kind)
