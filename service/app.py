@@ -44,6 +44,7 @@ def create_app(
         admin,
         admin_results,  # noqa: F401  (its routes join the console's blueprint)
         evaluator,
+        handouts,  # noqa: F401  (its routes join the console's and the trainer's blueprints)
         participant,
         trainer,
     )

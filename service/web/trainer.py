@@ -31,6 +31,7 @@ LIVE_PARTS = {
     "counts": "trainer/_counts.html",
     "capacity": "trainer/_capacity.html",
     "analysis": "trainer/_analysis.html",
+    "answered": "trainer/_answered.html",
 }
 
 
@@ -64,8 +65,15 @@ def cohort_page(cohort_id: str):
 
 @bp.get("/cohorts/<cohort_id>/projector")
 def projector_page(cohort_id: str):
-    """The participant link as a QR code filling a projected screen, with the live counts."""
+    """The participant link as a QR code filling a projected screen, with the live counts; with
+    `?view=results`, the debrief after the post-test (service/web/projector.py)."""
     cohort, bank = _trainer_cohort(cohort_id)
+    if request.args.get("view") == "results":
+        from service.web import projector
+
+        return make_response(
+            render_template("trainer/projector_results.html", **projector.results_context(cohort, bank))
+        )
     return make_response(render_template("trainer/projector.html", **_page_context(cohort, bank)))
 
 

@@ -98,3 +98,15 @@ def test_the_bank_preview_shows_answers_and_changes_at_laptop_size(server, brows
     SCREENSHOTS.mkdir(exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "admin-bank-question-1366x768.png"))
     context.close()
+
+
+def test_the_cohort_list_reflows_into_cards_on_a_phone(server, phone):
+    page = phone.new_page()
+    page.goto(server["root"] + "/admin/login")
+    page.fill("#token", server["admin_token"])
+    page.get_by_role("button", name="Увійти").click()
+    assert page.locator("table.cohort-list tbody tr").count() >= 1
+    assert fits(page), "the table is cut off at 390 px"
+    assert page.locator("table.cohort-list thead").bounding_box()["height"] <= 1
+    assert page.locator("table.cohort-list td[data-label]").first.evaluate("e => getComputedStyle(e).display") == "flex"
+    screenshot(page, "admin-cohorts-390x844")

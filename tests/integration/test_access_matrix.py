@@ -119,6 +119,8 @@ ACCESS: dict[tuple[str, str], Case] = {
     # the trainer's pages: the cohort's own secret, in the cookie the trainer link sets
     ("GET", "/cohorts/<cohort_id>"): Case(only(200, "right_trainer", others=404)),
     ("GET", "/cohorts/<cohort_id>/projector"): Case(only(200, "right_trainer", others=404)),
+    ("GET", "/cohorts/<cohort_id>/qr.svg"): Case(only(200, "right_trainer", others=404)),
+    ("GET", "/cohorts/<cohort_id>/qr.png"): Case(only(200, "right_trainer", others=404)),
     ("GET", "/cohorts/<cohort_id>/live.json"): Case(only(200, "right_trainer", others=404)),
     ("POST", "/cohorts/<cohort_id>/phases"): Case(
         only(303, "right_trainer", others=404), form=lambda w, r: {"phase": "post", "open": "0"}
@@ -170,6 +172,8 @@ ACCESS: dict[tuple[str, str], Case] = {
     ("POST", "/admin/cohorts/<cohort_id>/close"): console(303, form=console_form(confirm="yes")),
     ("POST", "/admin/cohorts/<cohort_id>/delete"): console(303, form=console_form(confirm="yes")),
     ("GET", "/admin/cohorts/<cohort_id>/results"): console(200),
+    ("GET", "/admin/cohorts/<cohort_id>/qr.svg"): console(200),
+    ("GET", "/admin/cohorts/<cohort_id>/qr.png"): console(200),
     ("GET", "/admin/banks/<bank_id>/targets"): console(200),
     ("POST", "/admin/banks/<bank_id>/targets"): console(303, form=console_form(improved_share="70")),
     # the evaluator's workspace: a session from its own login form; the console's session opens none of it

@@ -127,6 +127,7 @@ def tour(app, dynamodb, language: str):
     yield "trainer link from a chat app", trainer.get(path, headers={"Sec-Fetch-Site": "cross-site"}).status_code
     yield "trainer", trainer.get(f"/cohorts/{cohort_id}").status_code
     yield "projector", trainer.get(f"/cohorts/{cohort_id}/projector").status_code
+    yield "projector results", trainer.get(f"/cohorts/{cohort_id}/projector?view=results").status_code
     yield "live", trainer.get(f"/cohorts/{cohort_id}/live.json").status_code
     yield "results, read-only", coordinator.get(f"/admin/cohorts/{cohort_id}/results").status_code
     yield "targets", coordinator.get("/admin/banks/online-child-safety/targets").status_code

@@ -103,7 +103,7 @@ def test_live_json_answers_the_trainer_cookie_with_the_report_and_the_pages_live
     assert live.json["open"] == ["pre", "post"]
     assert live.json["report"]["phases"]["pre"]["n"] == 1
     assert "<b>1</b>тест до навчання" in live.json["html"]["counts"]  # 1 тест, 2 тести, 5 тестів
-    assert set(live.json["html"]) == {"headline", "counts", "capacity", "analysis"}
+    assert set(live.json["html"]) == {"headline", "counts", "capacity", "analysis", "answered"}
 
 
 def test_an_unchanged_live_view_is_an_empty_304_and_a_submission_changes_it(small_client, monkeypatch):
