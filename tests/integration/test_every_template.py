@@ -142,3 +142,34 @@ def tour(app, dynamodb, language: str):
     operations.close_cohort(services, cohort_id)
     yield "ended", phone.get(participant).status_code
     yield "error", phone.get("/c/no-such-cohort").status_code
+    yield "reaction", reaction_form(app, language)
+
+
+def reaction_form(app, language: str) -> int:
+    """The post-test form of a bank with reaction items and sure marks (issue 18), rendered by the
+    same app: no shipped bank asks them yet."""
+    from flask import render_template
+
+    from service.domain.models import Cohort
+    from service.web.participant_form import FormState
+    from tests.factories import cohort, reaction_bank
+
+    bank = reaction_bank()
+    shown: Cohort = cohort(bank=bank)
+    with app.test_request_context(f"/c/{shown.id}?lang={language}"):
+        app.preprocess_request()
+        page = render_template(
+            "participant/test.html",
+            cohort=shown,
+            bank=bank,
+            questions=bank.questions,
+            state=FormState(submission_id=str(uuid.uuid4()), phase="post", reaction={"r-apply": 4}),
+            error=None,
+            unanswered=[],
+            unanswered_ids=set(),
+            already_sent=False,
+            ask_new_participant=False,
+            other_phases=[],
+            participant_url="https://example.org/c/x",
+        )
+    return 200 if 'name="r.r-apply" value="4" checked' in page and 'name="s.q1"' in page else 500
