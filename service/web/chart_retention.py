@@ -8,7 +8,8 @@ from collections.abc import Callable
 
 from markupsafe import Markup, escape
 
-from service.web.charts import AFTER, BEFORE_EDGE, FONT, GRID, INK, MUTED, WIDTH
+from service.web import svg
+from service.web.svg import AFTER, BEFORE_EDGE, GRID, INK, MUTED, WIDTH
 
 LATER = "#009E73"  # Okabe-Ito bluish green: the follow-up
 HEIGHT = 220
@@ -28,35 +29,20 @@ def three_points(
         return BOTTOM - (BOTTOM - TOP) * percent / 100
 
     summary = "; ".join(f"{label}: {number(mean)} % (n = {n})" for label, mean, n in shown)
-    parts = [
-        f'<svg viewBox="0 0 {WIDTH} {HEIGHT}" width="100%" role="img" aria-labelledby="ret-t ret-d">',
-        f'<title id="ret-t">{escape(_("Mean score before, after and at the follow-up"))}</title>',
-        f'<desc id="ret-d">{escape(summary)}</desc>',
-    ]
+    parts = []
     for grid in (0, 50, 100):
-        parts.append(f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y(grid):.1f}" y2="{y(grid):.1f}" stroke="{GRID}"/>')
-        parts.append(
-            f'<text x="{LEFT - 6}" y="{y(grid) + 5:.1f}" font-size="{FONT}" text-anchor="end" '
-            f'fill="{MUTED}">{grid}</text>'
-        )
+        parts.append(svg.line(LEFT, y(grid), WIDTH - RIGHT, y(grid), GRID, 1))
+        parts.append(svg.text(LEFT - 6, y(grid) + 5, str(grid), "end", fill=MUTED))
     points = [(LEFT + step * i, mean) for i, (_label, mean, _n) in enumerate(means)]
     line = " ".join(f"{x:.1f},{y(mean):.1f}" for x, mean in points if mean is not None)
     parts.append(f'<polyline points="{line}" fill="none" stroke="{INK}" stroke-width="2"/>')
     for (x, mean), (label, _mean, n), colour in zip(points, means, (BEFORE_EDGE, AFTER, LATER), strict=False):
         anchor = "start" if x == LEFT else ("end" if x >= WIDTH - RIGHT else "middle")
-        parts.append(f'<text x="{x:.1f}" y="{HEIGHT - 26}" font-size="{FONT}" text-anchor="{anchor}" fill="{INK}">')
-        parts.append(f"{escape(label)}</text>")
+        parts.append(svg.text(x, HEIGHT - 26, label, anchor))
         if mean is None:
             continue
         parts.append(f'<circle cx="{x:.1f}" cy="{y(mean):.1f}" r="8" fill="{colour}">')
         parts.append(f"<title>{escape(label)}: {escape(number(mean))} % (n = {n})</title></circle>")
-        parts.append(
-            f'<text x="{x:.1f}" y="{y(mean) - 14:.1f}" font-size="{FONT}" font-weight="bold" '
-            f'text-anchor="{anchor}" fill="{INK}">{escape(number(mean))}</text>'
-        )
-        parts.append(
-            f'<text x="{x:.1f}" y="{HEIGHT - 6}" font-size="{FONT}" text-anchor="{anchor}" '
-            f'fill="{MUTED}">n = {n}</text>'
-        )
-    parts.append("</svg>")
-    return Markup("".join(parts))
+        parts.append(svg.text(x, y(mean) - 14, number(mean), anchor, weight="bold"))
+        parts.append(svg.text(x, HEIGHT - 6, f"n = {n}", anchor, fill=MUTED))
+    return svg.document("ret", HEIGHT, _("Mean score before, after and at the follow-up"), summary, parts)

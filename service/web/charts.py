@@ -16,24 +16,31 @@ This module imports nothing from Flask, so it is tested as plain functions. It i
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from markupsafe import Markup, escape
 
-Translate = Callable[..., str]  # gettext(message, **variables)
-Signed = Callable[[float, int], str]  # a change with its sign and so many decimals, in the page's locale
-
-WIDTH = 400
-FONT = 16  # user units; the smallest text of every chart
-LINE = 22
-CHAR = 0.56 * FONT  # average width of a character, to lay out and wrap text without a font engine
-BOLD_CHAR = 0.66 * FONT  # the same in bold, with room for wide Cyrillic letters
-INK, MUTED, GRID = "#1a1a1a", "#555555", "#d0d0d0"
-BEFORE, BEFORE_EDGE = "#E69F00", "#8F6400"  # Okabe-Ito orange; the edge gives 3:1 contrast on white
-AFTER = "#0072B2"  # Okabe-Ito blue
-ROSE, SAME, FELL = "#0072B2", "#8C8C8C", "#D55E00"  # blue, grey, Okabe-Ito vermillion
-FLAG_BAND, FLAG_INK = "#FBE3D2", "#A4161A"
+from service.web import svg
+from service.web.svg import (
+    AFTER,
+    BEFORE,
+    BEFORE_EDGE,
+    BOLD_CHAR,
+    FELL,
+    FLAG_BAND,
+    FLAG_INK,
+    GRID,
+    INK,
+    LINE,
+    MUTED,
+    ROSE,
+    SAME,
+    WIDTH,
+    Signed,
+    Translate,
+    plain_signed,
+)
 
 
 @dataclass(frozen=True)
@@ -61,14 +68,14 @@ def score_distribution(phases: dict, _: Translate, chart_id: str = "scores") -> 
         return None
     legend = [
         (
-            _box(BEFORE, BEFORE_EDGE),
+            svg.box(BEFORE, BEFORE_EDGE),
             _("Before: n = %(n)s, mean %(mean)s", n=pre["n"], mean=_percent(pre["mean_percent"])),
         ),
-        (_box(AFTER), _("After: n = %(n)s, mean %(mean)s", n=post["n"], mean=_percent(post["mean_percent"]))),
+        (svg.box(AFTER), _("After: n = %(n)s, mean %(mean)s", n=post["n"], mean=_percent(post["mean_percent"]))),
     ]
-    legend_svg, top = _legend(legend, 0)
+    legend_svg, top = svg.legend(legend, 0)
     most = max(b["n"] for b in pre["histogram"] + post["histogram"])
-    plot = _Plot(left=36, top=top + 12, width=WIDTH - 36 - 18, height=170, most=most)
+    plot = svg.Plot(left=36, top=top + 12, width=WIDTH - 36 - 18, height=170, most=most)
     parts = [legend_svg, plot.y_grid()]
     slot = plot.width / len(pre["histogram"])
     bar = (slot - 6) / 2
@@ -82,10 +89,10 @@ def score_distribution(phases: dict, _: Translate, chart_id: str = "scores") -> 
     for summary, colour, dash in ((pre, BEFORE_EDGE, "6 4"), (post, AFTER, "2 3")):
         if summary["mean_percent"] is not None:
             x = plot.left + summary["mean_percent"] / 100 * plot.width
-            parts.append(_line(x, plot.top - 6, x, plot.bottom, colour, 2.5, dash))
+            parts.append(svg.line(x, plot.top - 6, x, plot.bottom, colour, 2.5, dash))
     for tick in range(0, 101, 20):
-        parts.append(_text(plot.left + tick / 100 * plot.width, plot.bottom + LINE, str(tick), "middle", fill=MUTED))
-    parts.append(_text(WIDTH / 2, plot.bottom + 2 * LINE + 2, _("Score (%) · dashed lines: means"), "middle"))
+        parts.append(svg.text(plot.left + tick / 100 * plot.width, plot.bottom + LINE, str(tick), "middle", fill=MUTED))
+    parts.append(svg.text(WIDTH / 2, plot.bottom + 2 * LINE + 2, _("Score (%) · dashed lines: means"), "middle"))
     desc = " ".join(
         [
             _("Bars count participants in each 10-point range of score."),
@@ -94,12 +101,7 @@ def score_distribution(phases: dict, _: Translate, chart_id: str = "scores") -> 
         ]
     )
     title = _("Scores before and after the training")
-    return _svg(chart_id, plot.bottom + 2 * LINE + 10, title, desc, parts)
-
-
-def plain_signed(value: float, digits: int) -> str:
-    """+12.5 and −3 (a real minus sign), for tests and pages without a locale."""
-    return f"{value:+.{digits}f}".replace("-", "−")
+    return svg.document(chart_id, plot.bottom + 2 * LINE + 10, title, desc, parts)
 
 
 def gain_distribution(
@@ -115,18 +117,18 @@ def gain_distribution(
     first, last = max(0, min([*used, zero - 2]) - 1), min(len(bins) - 1, max([*used, zero + 2]) + 1)
     shown = bins[first : last + 1]
     counts = [
-        (_box(ROSE), _("%(n)s rose", n=paired["improved"])),
-        (_box(SAME, MUTED), _("%(n)s unchanged", n=paired["unchanged"])),
-        (_box(FELL), _("%(n)s fell", n=paired["declined"])),
+        (svg.box(ROSE), _("%(n)s rose", n=paired["improved"])),
+        (svg.box(SAME, MUTED), _("%(n)s unchanged", n=paired["unchanged"])),
+        (svg.box(FELL), _("%(n)s fell", n=paired["declined"])),
     ]
-    legend_svg, top = _legend(counts, 0)
+    legend_svg, top = svg.legend(counts, 0)
     mean_line = _mean_gain_words(paired, _, signed)
     parts = [legend_svg]
-    for line in _wrap(mean_line, WIDTH):
+    for line in svg.wrap(mean_line, WIDTH):
         top += LINE
-        parts.append(_text(0, top - 2, line))
+        parts.append(svg.text(0, top - 2, line))
     most = max(gain_bin["n"] for gain_bin in shown)
-    plot = _Plot(left=36, top=top + 16, width=WIDTH - 36 - 18, height=150, most=most)
+    plot = svg.Plot(left=36, top=top + 16, width=WIDTH - 36 - 18, height=150, most=most)
     parts.append(plot.y_grid())
     slot = plot.width / len(shown)
 
@@ -147,32 +149,32 @@ def gain_distribution(
         parts.append(plot.bar(plot.left + (i - first) * slot + 2, slot - 4, gain_bin["n"], colour, words, edge))
     if paired["mean_gain"] is not None:
         x = x_of(paired["mean_gain"])
-        parts.append(_line(x, plot.top - 8, x, plot.bottom, INK, 2.5, "6 4"))
+        parts.append(svg.line(x, plot.top - 8, x, plot.bottom, INK, 2.5, "6 4"))
     step = 10 if len(shown) <= 11 else 20 if len(shown) <= 21 else 50
     for tick in range(-100, 101, step):
         x = x_of(tick)
         if plot.left - 1 <= x <= plot.left + plot.width + 1:
-            parts.append(_text(x, plot.bottom + LINE, signed(tick, 0) if tick else "0", "middle", fill=MUTED))
-    parts.append(_text(WIDTH / 2, plot.bottom + 2 * LINE + 2, _("Change in score (percentage points)"), "middle"))
+            parts.append(svg.text(x, plot.bottom + LINE, signed(tick, 0) if tick else "0", "middle", fill=MUTED))
+    parts.append(svg.text(WIDTH / 2, plot.bottom + 2 * LINE + 2, _("Change in score (percentage points)"), "middle"))
     title = _("Change of each participant who took both tests")
     desc = " ".join(
         [_("Bars count participants by how much their score changed."), *(words for _box_, words in counts), mean_line]
     )
-    return _svg(chart_id, plot.bottom + 2 * LINE + 10, title, desc, parts)
+    return svg.document(chart_id, plot.bottom + 2 * LINE + 10, title, desc, parts)
 
 
 def topic_means(topics: Sequence[TopicRow], _: Translate, chart_id: str = "topics") -> Markup | None:
     """Per topic, the mean percent before and after as two bars under the topic's name."""
     if not topics or not any(row.pre["n"] or row.post["n"] for row in topics):
         return None
-    legend_svg, y = _legend([(_box(BEFORE, BEFORE_EDGE), _("Before")), (_box(AFTER), _("After"))], 0)
+    legend_svg, y = svg.legend([(svg.box(BEFORE, BEFORE_EDGE), _("Before")), (svg.box(AFTER), _("After"))], 0)
     parts = [legend_svg]
     bar_height, value_room = 16, 56
     scale = (WIDTH - value_room) / 100
     for row in topics:
-        for line in _wrap(row.label, WIDTH, BOLD_CHAR):
+        for line in svg.wrap(row.label, WIDTH, BOLD_CHAR):
             y += LINE
-            parts.append(_text(0, y - 5, line, weight="600"))
+            parts.append(svg.text(0, y - 5, line, weight="600"))
         for phase, summary, colour, edge in (
             ("before", row.pre, BEFORE, BEFORE_EDGE),
             ("after", row.post, AFTER, None),
@@ -180,9 +182,9 @@ def topic_means(topics: Sequence[TopicRow], _: Translate, chart_id: str = "topic
             mean = summary["mean_percent"]
             words = _topic_words(row.label, phase, summary, _)
             if mean is not None:
-                parts.append(_rect(0, y, max(mean * scale, 1.5), bar_height, colour, words, edge))
+                parts.append(svg.rect(0, y, max(mean * scale, 1.5), bar_height, colour, words, edge))
             parts.append(
-                _text((mean or 0) * scale + 6, y + bar_height - 2, _percent(mean) if mean is not None else "–")
+                svg.text((mean or 0) * scale + 6, y + bar_height - 2, _percent(mean) if mean is not None else "–")
             )
             y += bar_height + 3
         y += 10
@@ -192,17 +194,17 @@ def topic_means(topics: Sequence[TopicRow], _: Translate, chart_id: str = "topic
         for row in topics
         for phase, s in (("before", row.pre), ("after", row.post))
     )
-    return _svg(chart_id, y + 4, title, desc, parts)
+    return svg.document(chart_id, y + 4, title, desc, parts)
 
 
 def item_facility(items: Sequence[ItemRow], _: Translate, chart_id: str = "questions") -> Markup | None:
     """Per question, the share answering correctly before (hollow) and after (filled), flagged rows marked."""
     if not items or all(row.facility_pre is None and row.facility_post is None for row in items):
         return None
-    legend = [(_dot(8, -5, BEFORE_EDGE, hollow=True), _("before")), (_dot(8, -5, AFTER), _("after"))]
+    legend = [(svg.dot(8, -5, BEFORE_EDGE, hollow=True), _("before")), (svg.dot(8, -5, AFTER), _("after"))]
     if any(row.flagged for row in items):
-        legend.append((_text(4, 0, "!", weight="700", fill=FLAG_INK), _("flagged, see below")))
-    legend_svg, top = _legend(legend, 0)
+        legend.append((svg.text(4, 0, "!", weight="700", fill=FLAG_INK), _("flagged, see below")))
+    legend_svg, top = svg.legend(legend, 0)
     left, value_room = 46, 78
     labelled = any(row.label for row in items)
     label_room = LINE if labelled else 0
@@ -212,19 +214,19 @@ def item_facility(items: Sequence[ItemRow], _: Translate, chart_id: str = "quest
     axis_y = top + LINE
     for tick in (0, 25, 50, 75, 100):
         x = left + tick * scale
-        parts.append(_text(x, axis_y - 4, f"{tick}%" if tick in (0, 100) else str(tick), "middle", fill=MUTED))
-        parts.append(_line(x, axis_y + 2, x, axis_y + 6 + len(items) * row_height, GRID, 1))
+        parts.append(svg.text(x, axis_y - 4, f"{tick}%" if tick in (0, 100) else str(tick), "middle", fill=MUTED))
+        parts.append(svg.line(x, axis_y + 2, x, axis_y + 6 + len(items) * row_height, GRID, 1))
     for index, row in enumerate(items):
         y = axis_y + 6 + index * row_height
         if row.flagged:
             parts.append(f'<rect x="0" y="{y + 1}" width="{WIDTH}" height="{row_height - 2}" fill="{FLAG_BAND}"/>')
         if row.label:
-            parts.append(_text(4, y + label_room - 4, shorten(row.label, WIDTH - 8)))
+            parts.append(svg.text(4, y + label_room - 4, svg.shorten(row.label, WIDTH - 8)))
         y += label_room
         middle = y + 14
         label = f"{row.number}{' !' if row.flagged else ''}"
         parts.append(
-            _text(
+            svg.text(
                 left - 10,
                 middle + 6,
                 label,
@@ -235,23 +237,13 @@ def item_facility(items: Sequence[ItemRow], _: Translate, chart_id: str = "quest
         )
         parts.append(_item_dumbbell(row, left, scale, middle, _))
         values = f"{_whole(row.facility_pre)}→{_whole(row.facility_post)}"
-        parts.append(_text(WIDTH - 2, middle + 6, values, "end"))
+        parts.append(svg.text(WIDTH - 2, middle + 6, values, "end"))
     flagged = [str(row.number) for row in items if row.flagged]
     desc = _("Share of participants who answered each question correctly, before and after the training.")
     if flagged:
         desc += " " + _("Flagged questions: %(numbers)s.", numbers=", ".join(flagged))
     title = _("Questions answered correctly, before and after")
-    return _svg(chart_id, axis_y + 12 + len(items) * row_height, title, desc, parts)
-
-
-def shorten(text: str, width: float, char: float = CHAR) -> str:
-    """The text cut at a word to fit `width` units on one line, with an ellipsis when cut."""
-    text = " ".join(text.split())
-    most = int(width / char)
-    if len(text) <= most:
-        return text
-    cut = text[: most - 1].rsplit(" ", 1)[0] if " " in text[: most - 1] else text[: most - 1]
-    return cut.rstrip(" ,.;:—–-") + "…"
+    return svg.document(chart_id, axis_y + 12 + len(items) * row_height, title, desc, parts)
 
 
 def _item_dumbbell(row: ItemRow, left: float, scale: float, middle: float, _: Translate) -> str:
@@ -266,123 +258,12 @@ def _item_dumbbell(row: ItemRow, left: float, scale: float, middle: float, _: Tr
     ]
     parts = [f"<g><title>{escape(words)}</title>"]
     if None not in points:
-        parts.append(_line(points[0], middle, points[1], middle, MUTED, 3))
+        parts.append(svg.line(points[0], middle, points[1], middle, MUTED, 3))
     if points[0] is not None:
-        parts.append(_dot(points[0], middle, BEFORE_EDGE, hollow=True))
+        parts.append(svg.dot(points[0], middle, BEFORE_EDGE, hollow=True))
     if points[1] is not None:
-        parts.append(_dot(points[1], middle, AFTER))
+        parts.append(svg.dot(points[1], middle, AFTER))
     return "".join(parts) + "</g>"
-
-
-@dataclass(frozen=True)
-class _Plot:
-    """A rectangle of bars counting participants, with the count axis on the left up to a round number."""
-
-    left: float
-    top: float
-    width: float
-    height: float
-    most: int  # the largest count drawn
-
-    @property
-    def bottom(self) -> float:
-        return self.top + self.height
-
-    @property
-    def step(self) -> int:
-        return _nice_step(self.most)
-
-    @property
-    def axis_top(self) -> int:
-        return max(self.step, math.ceil(self.most / self.step) * self.step)
-
-    def y_grid(self) -> str:
-        parts = []
-        for value in range(0, self.axis_top + 1, self.step):
-            y = self.bottom - value / self.axis_top * self.height
-            parts.append(_line(self.left, y, self.left + self.width, y, GRID if value else MUTED, 1))
-            parts.append(_text(self.left - 6, y + 5, str(value), "end", fill=MUTED))
-        return "".join(parts)
-
-    def bar(self, x: float, width: float, n: int, colour: str, words: str, edge: str | None = None) -> str:
-        if not n:
-            return ""
-        height = n / self.axis_top * self.height
-        return _rect(x, self.bottom - height, width, height, colour, words, edge)
-
-
-def _nice_step(most: int) -> int:
-    """A step of 1, 2 or 5 x 10^k giving at most five grid lines up to `most`."""
-    for magnitude in (1, 10, 100, 1000, 10_000):
-        for step in (1, 2, 5):
-            if most / (step * magnitude) <= 5:
-                return step * magnitude
-    return 100_000
-
-
-def _legend(items: list[tuple[str, str]], y: float) -> tuple[str, float]:
-    """Swatch-and-words pairs laid out left to right, wrapping before the edge; returns (svg, bottom)."""
-    parts, x, y = [], 0.0, y + FONT
-    for swatch, words in items:
-        width = 22 + len(words) * CHAR
-        if x and x + width > WIDTH:
-            x, y = 0.0, y + LINE
-        parts.append(f'<g transform="translate({x:.1f},{y:.1f})">{swatch}{_text(22, 0, words)}</g>')
-        x += width + 18
-    return "".join(parts), y + 6
-
-
-def _wrap(text: str, width: float, char: float = CHAR) -> list[str]:
-    """Words into lines of at most `width` units by the average character width."""
-    limit = max(8, int(width / char))
-    lines, line = [], ""
-    for word in text.split():
-        if line and len(line) + 1 + len(word) > limit:
-            lines.append(line)
-            line = word
-        else:
-            line = f"{line} {word}".strip()
-    return [*lines, line] if line else lines
-
-
-def _svg(chart_id: str, height: float, title: str, desc: str, parts: list[str]) -> Markup:
-    return Markup(
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 -2 {WIDTH} {height + 2:.0f}" width="100%" '
-        f'role="img" aria-labelledby="{chart_id}-title {chart_id}-desc" font-size="{FONT}" class="chart">'
-        f'<title id="{chart_id}-title">{escape(title)}</title><desc id="{chart_id}-desc">{escape(desc)}</desc>'
-        + "".join(parts)
-        + "</svg>"
-    )
-
-
-def _text(x: float, y: float, words: str, anchor: str = "start", weight: str | None = None, fill: str = INK) -> str:
-    extra = f' text-anchor="{anchor}"' if anchor != "start" else ""
-    extra += f' font-weight="{weight}"' if weight else ""
-    return f'<text x="{x:.1f}" y="{y:.1f}" fill="{fill}"{extra}>{escape(words)}</text>'
-
-
-def _rect(x: float, y: float, width: float, height: float, fill: str, words: str, edge: str | None = None) -> str:
-    stroke = f' stroke="{edge}" stroke-width="1.5"' if edge else ""
-    return (
-        f'<rect x="{x:.1f}" y="{y:.1f}" width="{width:.1f}" height="{height:.1f}" fill="{fill}"{stroke}>'
-        f"<title>{escape(words)}</title></rect>"
-    )
-
-
-def _line(x1: float, y1: float, x2: float, y2: float, colour: str, width: float, dash: str | None = None) -> str:
-    dashes = f' stroke-dasharray="{dash}"' if dash else ""
-    ends = f'x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}"'
-    return f'<line {ends} stroke="{colour}" stroke-width="{width}"{dashes}/>'
-
-
-def _box(fill: str, edge: str | None = None) -> str:
-    stroke = f' stroke="{edge}" stroke-width="1.5"' if edge else ""
-    return f'<rect x="0" y="-13" width="15" height="15" fill="{fill}"{stroke}/>'
-
-
-def _dot(x: float, y: float, colour: str, hollow: bool = False) -> str:
-    fill = "#ffffff" if hollow else colour
-    return f'<circle cx="{x:.1f}" cy="{y:.1f}" r="6.5" fill="{fill}" stroke="{colour}" stroke-width="3"/>'
 
 
 def _percent(value: float | None) -> str:

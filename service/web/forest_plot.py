@@ -22,7 +22,8 @@ from collections.abc import Mapping
 
 from markupsafe import Markup, escape
 
-from service.web.charts import (
+from service.web import svg
+from service.web.svg import (
     AFTER,
     BOLD_CHAR,
     CHAR,
@@ -33,9 +34,6 @@ from service.web.charts import (
     WIDTH,
     Signed,
     Translate,
-    _line,
-    _svg,
-    _text,
     plain_signed,
 )
 
@@ -72,14 +70,14 @@ def forest_plot(
         parts.append(_summary_row(meta, name, words, y, scale, signed))
         y += ROW
     axis_top = y
-    parts.insert(0, _line(scale.x(0.0), 0, scale.x(0.0), axis_top, MUTED, 1.5, "5 4"))
-    parts.append(_line(MARGIN, axis_top, WIDTH - MARGIN, axis_top, GRID, 1))
+    parts.insert(0, svg.line(scale.x(0.0), 0, scale.x(0.0), axis_top, MUTED, 1.5, "5 4"))
+    parts.append(svg.line(MARGIN, axis_top, WIDTH - MARGIN, axis_top, GRID, 1))
     for tick in scale.ticks():
-        parts.append(_text(scale.x(tick), axis_top + LINE, signed(tick, 0) if tick else "0", "middle", fill=MUTED))
-    parts.append(_text(WIDTH / 2, axis_top + 2 * LINE + 2, _("Change in percentage points"), "middle"))
+        parts.append(svg.text(scale.x(tick), axis_top + LINE, signed(tick, 0) if tick else "0", "middle", fill=MUTED))
+    parts.append(svg.text(WIDTH / 2, axis_top + 2 * LINE + 2, _("Change in percentage points"), "middle"))
     title = _("Mean change per group, with %(level)s%% intervals", level=95)
     desc = _description(rows, meta, summary_label, _, signed)
-    return _svg(chart_id, axis_top + 2 * LINE + 10, title, desc, parts)
+    return svg.document(chart_id, axis_top + 2 * LINE + 10, title, desc, parts)
 
 
 class _Scale:
@@ -132,12 +130,12 @@ def _cohort_row(row: Mapping, y: float, scale: _Scale, weight: float | None, _: 
     name = row.get("label") or row["cohort_id"]
     words = f"{name}: {_cohort_words(row, _, signed)}"
     if row.get("mean_gain") is None:  # withheld, or nobody took both tests: words only
-        return f"<g><title>{escape(words)}</title>{_text(MARGIN, y + LINE - 4, _fit(words, WIDTH - 2 * MARGIN))}</g>"
+        return f"<g><title>{escape(words)}</title>{svg.text(MARGIN, y + LINE - 4, _fit(words, WIDTH - 2 * MARGIN))}</g>"
     parts = [f"<g><title>{escape(words)}</title>", *_label(name, _short(row["mean_gain"], row["gain_ci95"], signed), y)]
     middle = y + LINE + 12
     low, high = row["gain_ci95"]
     if low is not None:
-        parts.append(_line(scale.x(low), middle, scale.x(high), middle, INK, 2))
+        parts.append(svg.line(scale.x(low), middle, scale.x(high), middle, INK, 2))
     side = 6 + 10 * math.sqrt(weight) if weight else 6
     x = scale.x(row["mean_gain"])
     parts.append(f'<rect x="{x - side / 2:.1f}" y="{middle - side / 2:.1f}" width="{side:.1f}" height="{side:.1f}" ')
@@ -158,10 +156,10 @@ def _summary_row(meta: Mapping, name: str, words: str, y: float, scale: _Scale, 
 def _label(name: str, figures: str, y: float, bold: bool = False) -> list[str]:
     """The name at the left (cut to the room the figures leave), the figures at the right."""
     room = WIDTH - 2 * MARGIN - len(figures) * CHAR - 12
-    name_text = _text(
+    name_text = svg.text(
         MARGIN, y + LINE - 4, _fit(name, room, BOLD_CHAR if bold else CHAR), weight="bold" if bold else None
     )
-    return [name_text, _text(WIDTH - MARGIN, y + LINE - 4, figures, "end")]
+    return [name_text, svg.text(WIDTH - MARGIN, y + LINE - 4, figures, "end")]
 
 
 def _short(mean: float, interval: list, signed: Signed) -> str:

@@ -19,7 +19,7 @@ from markupsafe import Markup, escape
 from service import reports
 from service.domain.models import Bank, Cohort
 from service.web import i18n, services
-from service.web.charts import AFTER, BEFORE, BEFORE_EDGE, INK
+from service.web.svg import AFTER, BEFORE, BEFORE_EDGE, INK
 
 MOVERS = 5  # the questions shown: the 3-5 whose facility moved most
 MIN_MOVE = 0.005  # a change of facility under half a point is no movement

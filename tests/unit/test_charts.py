@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 
 from service.domain.report import cohort_report
-from service.web import charts
+from service.web import charts, svg
 from tests.factories import make_bank, make_submission
 from tests.unit.test_report import small_cohorts
 
@@ -64,8 +64,8 @@ def drawn() -> dict:
 
 
 def test_every_chart_is_an_accessible_scalable_svg(drawn):
-    for name, svg in drawn["charts"].items():
-        root = parse(svg)
+    for name, chart in drawn["charts"].items():
+        root = parse(chart)
         assert root.get("width") == "100%" and root.get("role") == "img", name
         assert re.fullmatch(r"0 -2 400 \d+", root.get("viewBox")), name
         title, desc = root.find(f"{SVG}title"), root.find(f"{SVG}desc")
@@ -139,7 +139,7 @@ def test_long_topic_names_wrap_inside_the_chart():
     root = parse(charts.topic_means(rows, words))
     lines = [text for text in texts(root) if text[0].isalpha() and "%" not in text]
     assert " ".join(lines[2:]) == label and len(lines) >= 4  # two legend entries, then the label's lines
-    assert all(len(line) * charts.BOLD_CHAR <= charts.WIDTH for line in lines[2:])
+    assert all(len(line) * charts.BOLD_CHAR <= svg.WIDTH for line in lines[2:])
 
 
 def test_question_dots_sit_at_the_share_answered_correctly_and_flags_stand_out():
@@ -150,7 +150,7 @@ def test_question_dots_sit_at_the_share_answered_correctly_and_flags_stand_out()
     filled = [c for c in circles if c.get("fill") == charts.AFTER]
     assert len(hollow) == 2 + 1 and len(filled) == 3 + 1  # two and three dots plus one of each in the legend
     zero, hundred = (float(x) for x in (hollow[1].get("cx"), filled[1].get("cx")))  # row 1: 50% and 90%
-    assert (hundred - zero) == pytest.approx(0.4 * (charts.WIDTH - 46 - 78 - 10), abs=0.15)
+    assert (hundred - zero) == pytest.approx(0.4 * (svg.WIDTH - 46 - 78 - 10), abs=0.15)
     assert "2 !" in texts(root) and "1" in texts(root)
     bands = [r for r in root.iter(f"{SVG}rect") if r.get("fill") == charts.FLAG_BAND]
     assert len(bands) == 1
@@ -171,7 +171,7 @@ def test_each_question_row_carries_its_text_cut_at_a_word_to_one_line():
     assert "Short question?" in shown
     cut = next(text for text in shown if text.startswith("What should"))
     assert cut.endswith("…") and long.startswith(cut[:-1]) and long[len(cut) - 1] == " "
-    assert len(cut) * charts.CHAR <= charts.WIDTH - 8
+    assert len(cut) * svg.CHAR <= svg.WIDTH - 8
 
 
 def test_report_charts_take_the_question_text_in_the_pages_language():
@@ -205,9 +205,9 @@ def test_words_are_escaped():
     rows = [
         charts.TopicRow('<b>"Grooming" & co</b>', *(report["phases"][p]["by_topic"]["signs"] for p in ("pre", "post")))
     ]
-    svg = str(charts.topic_means(rows, words))
-    assert "<b>" not in svg and "&lt;b&gt;" in svg
-    assert '<b>"Grooming" & co</b>' in texts(parse(svg))
+    drawn = str(charts.topic_means(rows, words))
+    assert "<b>" not in drawn and "&lt;b&gt;" in drawn
+    assert '<b>"Grooming" & co</b>' in texts(parse(drawn))
 
 
 @settings(max_examples=100, deadline=None)
@@ -215,6 +215,6 @@ def test_words_are_escaped():
 def test_any_report_draws_well_formed_charts_or_none(cohort):
     bank, submissions = cohort
     report = cohort_report(bank, submissions)
-    for svg in charts.report_charts(report, bank, "uk", words).values():
-        if svg is not None:
-            parse(svg)
+    for drawn in charts.report_charts(report, bank, "uk", words).values():
+        if drawn is not None:
+            parse(drawn)

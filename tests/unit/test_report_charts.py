@@ -28,7 +28,7 @@ def report(mean_gain=-12.0):
 
 def test_the_indicator_chart_has_a_bar_per_value_a_mark_per_target_and_room_for_a_fall():
     svg = str(indicator_chart(indicator_table(report(), {"mean_gain": 15, "pairing_rate": 80}), words))
-    assert '<title id="ind-t">Indicators against targets</title>' in svg and '<desc id="ind-d">' in svg
+    assert '<title id="ind-title">Indicators against targets</title>' in svg and '<desc id="ind-desc">' in svg
     assert svg.count("<path ") == 2  # two targets
     assert svg.count("<rect ") == 3  # improved, a negative gain, the pairing rate
     assert ">-50<" in svg  # a negative gain widens the scale below zero

@@ -66,3 +66,21 @@ def mutant_copy_lines(filename: str) -> frozenset[int]:
 
 def in_a_mutant_copy(filename: str, line: int | None) -> bool:
     return filename.endswith(".py") and line is not None and line in mutant_copy_lines(filename)
+
+
+GETTEXT = ("_", "gettext", "ngettext", "N_")
+
+
+def test_no_message_hides_inside_an_f_string():
+    """pybabel's extractor (on Python 3.11) does not look inside f-strings: a `_("...")` there is never
+    extracted, so its page shows the English words in Ukrainian too. Messages go outside the f-string."""
+    hidden = []
+    for path in sorted((ROOT / "service").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.JoinedStr):
+                hidden += [
+                    f"{path.relative_to(ROOT)}:{call.lineno}"
+                    for call in ast.walk(node)
+                    if isinstance(call, ast.Call) and getattr(call.func, "id", None) in GETTEXT
+                ]
+    assert hidden == []
